@@ -1,0 +1,23 @@
+//! `labkit`: the small support crate every lab of *Concurrency Lab* shares.
+//!
+//! The labs exist to show readers numbers they can reproduce. Everything that
+//! is not the concurrency under study lives here, written once, so that each
+//! lab's own code stays about its chapter:
+//!
+//! - [`cli`]: the options every lab takes (`--scale`, `--json`) and the
+//!   way every lab exits (a one-line error, exit code 2 for bad arguments);
+//! - [`timing`]: timing a closure, wall and CPU time, human-readable durations;
+//! - [`results`]: result rows, speedups, the table printer and `--json`;
+//! - [`os`]: what the operating system says about this process (threads, memory);
+//! - [`transcript`]: the output files the book shows, how they are made and how
+//!   a test proves they still match the program.
+
+pub mod cli;
+pub mod os;
+pub mod results;
+pub mod timing;
+pub mod transcript;
+
+pub use cli::{Common, Scale};
+pub use results::{Results, Row};
+pub use timing::{Measurement, measure};

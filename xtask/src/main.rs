@@ -1,0 +1,105 @@
+//! Maintainer tasks for Concurrency Lab.
+//!
+//! `cargo run -p xtask -- outputs` rebuilds every lab in release mode and
+//! regenerates every transcript the book shows (see `labkit::transcript`).
+//! Run it on a quiet machine: the transcripts are the book's numbers.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail, ensure};
+use clap::{Parser, Subcommand};
+
+/// Maintainer tasks for Concurrency Lab.
+#[derive(Parser, Debug)]
+#[command(name = "xtask")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand, Debug)]
+enum Task {
+    /// Regenerate the transcripts in labs/<lab>/outputs/ by running the labs (release build).
+    Outputs {
+        /// Only these labs (default: every lab that has a transcripts.txt).
+        #[arg(long = "lab", value_name = "LAB")]
+        labs: Vec<String>,
+        /// Only transcripts whose file name contains this text.
+        #[arg(long, value_name = "TEXT")]
+        only: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    labkit::cli::run(|cli: Cli| match cli.task {
+        Task::Outputs { labs, only } => outputs(labs, only),
+    })
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace root")
+        .to_path_buf()
+}
+
+fn outputs(requested: Vec<String>, only: Option<String>) -> Result<()> {
+    let root = workspace_root();
+    let mut labs = Vec::new();
+    for entry in std::fs::read_dir(root.join("labs"))? {
+        let dir = entry?.path();
+        if dir.join("transcripts.txt").exists() {
+            labs.push(dir.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    labs.sort();
+    for lab in &requested {
+        ensure!(
+            labs.contains(lab),
+            "no lab '{lab}' with a transcripts.txt (labs: {})",
+            labs.join(", ")
+        );
+    }
+    if !requested.is_empty() {
+        labs.retain(|lab| requested.contains(lab));
+    }
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut build = Command::new(&cargo);
+    build.current_dir(&root).args(["build", "--release"]);
+    for lab in &labs {
+        build.args(["-p", lab]);
+    }
+    let status = build.status().context("running cargo build")?;
+    if !status.success() {
+        bail!("cargo build --release failed");
+    }
+
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .context("running rustc --version")?;
+    let rustc = String::from_utf8_lossy(&rustc.stdout).trim().to_string();
+    let cores = labkit::os::cores();
+    let stamp = format!("{cores} cores, {rustc}");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), PathBuf::from);
+
+    for lab in &labs {
+        let lab_dir = root.join("labs").join(lab);
+        let bin = target.join("release").join(lab);
+        let written = match &only {
+            None => labkit::transcript::regenerate(lab, &bin, &lab_dir, &stamp)?,
+            Some(text) => {
+                labkit::transcript::regenerate_matching(lab, &bin, &lab_dir, &stamp, text)?
+            }
+        };
+        for path in written {
+            println!(
+                "wrote {}",
+                path.strip_prefix(&root).unwrap_or(&path).display()
+            );
+        }
+    }
+    Ok(())
+}
