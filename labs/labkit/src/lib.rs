@@ -10,11 +10,14 @@
 //! - [`results`]: result rows, speedups, the table printer and `--json`;
 //! - [`os`]: what the operating system says about this process (threads, memory);
 //! - [`transcript`]: the output files the book shows, how they are made and how
-//!   a test proves they still match the program.
+//!   a test proves they still match the program;
+//! - [`timeline`]: a span recorder (which task ran on which thread, when) and
+//!   the SVG timelines the book draws from it.
 
 pub mod cli;
 pub mod os;
 pub mod results;
+pub mod timeline;
 pub mod timing;
 pub mod transcript;
 
