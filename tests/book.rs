@@ -1,1 +1,541 @@
+//! The book's own tests: what `mdbook build` and `mdbook test` would not catch.
+//!
+//! mdBook 0.5 only *logs* a missing `{{#include}}` file (and leaves the raw
+//! directive in the page), silently renders an empty snippet for a missing
+//! anchor, and through the library prints nothing at all unless a tracing
+//! subscriber is installed. So this file checks the book's sources itself,
+//! builds the book through `mdbook-driver` with every warning captured, and
+//! runs every snippet the way `mdbook test` does, against a private
+//! directory of freshly built libraries (see [`snippet_libraries`]).
 
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use mdbook_driver::MDBook;
+
+/// The repository root (this package's manifest directory).
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Cargo's target directory, where the tests keep their scratch files.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
+}
+
+/// A chapter of the book: its path under `src/` and its markdown.
+struct Chapter {
+    file: String,
+    text: String,
+}
+
+/// Every markdown file under `src/` (the book keeps `src/` flat).
+fn markdown_files() -> Vec<Chapter> {
+    let mut chapters: Vec<Chapter> = fs::read_dir(root().join("src"))
+        .expect("src/ exists")
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .map(|path| Chapter {
+            file: path.file_name().unwrap().to_string_lossy().into_owned(),
+            text: fs::read_to_string(&path).unwrap(),
+        })
+        .collect();
+    chapters.sort_by(|a, b| a.file.cmp(&b.file));
+    chapters
+}
+
+/// The chapter files `SUMMARY.md` links (draft entries `[Title]()` have none).
+fn summary_chapters() -> Vec<String> {
+    let summary = fs::read_to_string(root().join("src/SUMMARY.md")).unwrap();
+    links(&summary)
+        .into_iter()
+        .filter(|target| target.ends_with(".md"))
+        .collect()
+}
+
+/// Every lab crate except the support crate.
+fn labs() -> Vec<String> {
+    let mut labs: Vec<String> = fs::read_dir(root().join("labs"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.join("Cargo.toml").exists())
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .filter(|name| name != "labkit")
+        .collect();
+    labs.sort();
+    labs
+}
+
+/// One `{{#include}}` or `{{#rustdoc_include}}` directive found in a chapter.
+#[derive(Debug)]
+struct Include {
+    chapter: String,
+    kind: String,
+    path: String,
+    anchor: Option<String>,
+}
+
+impl Include {
+    /// The included file on disk (paths are relative to the chapter, in `src/`).
+    fn file(&self) -> PathBuf {
+        root().join("src").join(&self.path)
+    }
+}
+
+fn includes(chapter: &Chapter) -> Vec<Include> {
+    let mut found = Vec::new();
+    let mut rest = chapter.text.as_str();
+    while let Some(start) = rest.find("{{#") {
+        let after = &rest[start + 3..];
+        let Some(end) = after.find("}}") else { break };
+        let directive = after[..end].trim();
+        rest = &after[end..];
+        let Some((kind, argument)) = directive.split_once(char::is_whitespace) else {
+            continue;
+        };
+        if kind != "include" && kind != "rustdoc_include" {
+            continue;
+        }
+        let argument = argument.trim();
+        let (path, anchor) = match argument.split_once(':') {
+            Some((path, anchor)) => (path, Some(anchor.to_string())),
+            None => (argument, None),
+        };
+        found.push(Include {
+            chapter: chapter.file.clone(),
+            kind: kind.to_string(),
+            path: path.to_string(),
+            anchor,
+        });
+    }
+    found
+}
+
+/// Markdown link targets `[text](target)` in `text`.
+fn links(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("](") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find(')') else { break };
+        let target = after[..end].trim();
+        if !target.is_empty() && !target.contains(char::is_whitespace) {
+            found.push(target.to_string());
+        }
+        rest = &after[end..];
+    }
+    found
+}
+
+/// A fenced code block: its info string and its body.
+struct Fence {
+    chapter: String,
+    line: usize,
+    info: String,
+    body: String,
+}
+
+fn fences(chapter: &Chapter) -> Vec<Fence> {
+    let mut found = Vec::new();
+    let mut open: Option<(String, usize, String, String)> = None; // (marker, line, info, body)
+    for (number, line) in chapter.text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let marker: String = trimmed
+            .chars()
+            .take_while(|&c| c == '`' || c == '~')
+            .collect();
+        match &mut open {
+            None if marker.len() >= 3 => {
+                let info = trimmed[marker.len()..].trim().to_string();
+                open = Some((marker, number + 1, info, String::new()));
+            }
+            Some((open_marker, _, _, _))
+                if marker.len() >= open_marker.len()
+                    && marker.starts_with(open_marker.as_str())
+                    && trimmed[marker.len()..].trim().is_empty() =>
+            {
+                let (_, start, info, body) = open.take().unwrap();
+                found.push(Fence {
+                    chapter: chapter.file.clone(),
+                    line: start,
+                    info,
+                    body,
+                });
+            }
+            Some((_, _, _, body)) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            None => {}
+        }
+    }
+    found
+}
+
+/// Does rustdoc (and so `mdbook test`) treat a block with this info string as Rust?
+fn is_rust(info: &str) -> bool {
+    const RUSTDOC_ATTRIBUTES: [&str; 9] = [
+        "ignore",
+        "should_panic",
+        "no_run",
+        "compile_fail",
+        "noplayground",
+        "editable",
+        "mdbook-runnable",
+        "test_harness",
+        "allow_fail",
+    ];
+    let tokens: Vec<&str> = info
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect();
+    tokens.is_empty()
+        || tokens
+            .iter()
+            .all(|t| *t == "rust" || RUSTDOC_ATTRIBUTES.contains(t) || t.starts_with("edition"))
+}
+
+#[test]
+fn every_include_names_an_existing_file_and_anchor() {
+    let mut problems = Vec::new();
+    let mut count = 0;
+    for chapter in markdown_files() {
+        for include in includes(&chapter) {
+            count += 1;
+            let shown = match &include.anchor {
+                Some(anchor) => format!("{}:{anchor}", include.path),
+                None => include.path.clone(),
+            };
+            let where_ = format!("{}: {{{{#{} {shown}}}}}", include.chapter, include.kind);
+            let Ok(text) = fs::read_to_string(include.file()) else {
+                problems.push(format!("{where_}: no such file"));
+                continue;
+            };
+            let Some(anchor) = &include.anchor else {
+                continue;
+            };
+            if anchor.chars().next().is_some_and(|c| c.is_ascii_digit()) || anchor.starts_with(':')
+            {
+                problems.push(format!(
+                    "{where_}: line numbers go stale; use a named anchor"
+                ));
+                continue;
+            }
+            let has = |marker: &str| {
+                text.lines().any(|line| {
+                    line.split_once(marker)
+                        .is_some_and(|(_, name)| name.trim() == anchor)
+                })
+            };
+            if !has("ANCHOR:") {
+                problems.push(format!("{where_}: no `ANCHOR: {anchor}` line"));
+            }
+            if !has("ANCHOR_END:") {
+                problems.push(format!("{where_}: no `ANCHOR_END: {anchor}` line"));
+            }
+        }
+    }
+    assert!(count > 0, "the book includes nothing at all");
+    assert!(
+        problems.is_empty(),
+        "broken includes:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn rust_blocks_are_includes_not_pasted_code() {
+    let mut problems = Vec::new();
+    for chapter in markdown_files() {
+        for fence in fences(&chapter) {
+            let place = format!("{}:{}", fence.chapter, fence.line);
+            if fence.info.is_empty() {
+                problems.push(format!(
+                    "{place}: a block with no language is tested as Rust; label it (text, console, rust...)"
+                ));
+                continue;
+            }
+            if !is_rust(&fence.info) {
+                continue;
+            }
+            if fence.info.split(',').any(|t| t.trim() == "ignore") {
+                problems.push(format!("{place}: `ignore` shows the reader untested code"));
+            }
+            let lines: Vec<&str> = fence
+                .body
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .collect();
+            let one_include = lines.len() == 1
+                && (lines[0].trim().starts_with("{{#include ")
+                    || lines[0].trim().starts_with("{{#rustdoc_include "))
+                && lines[0].trim().ends_with("}}");
+            if !one_include {
+                problems.push(format!(
+                    "{place}: a Rust block must hold exactly one {{{{#include}}}} of a lab file, not pasted code"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn shown_outputs_are_transcripts_the_labs_make() {
+    let mut problems = Vec::new();
+    for chapter in markdown_files() {
+        for include in includes(&chapter) {
+            let Some(rest) = include.path.strip_prefix("../labs/") else {
+                continue;
+            };
+            let parts: Vec<&str> = rest.split('/').collect();
+            if parts.len() != 3 || parts[1] != "outputs" || !parts[2].ends_with(".txt") {
+                continue;
+            }
+            let (lab, file) = (parts[0], parts[2]);
+            let lab_dir = root().join("labs").join(lab);
+            match labkit::transcript::specs(&lab_dir) {
+                Ok(specs) if specs.iter().any(|s| s.file == file) => {}
+                Ok(_) => problems.push(format!(
+                    "{}: shows {}, which labs/{lab}/transcripts.txt does not list",
+                    chapter.file, include.path
+                )),
+                Err(err) => problems.push(format!("{}: {err:#}", chapter.file)),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn relative_links_point_at_files_that_exist() {
+    let mut problems = Vec::new();
+    for chapter in markdown_files() {
+        for target in links(&chapter.text) {
+            if target.contains("://") || target.starts_with('#') || target.starts_with("mailto:") {
+                continue;
+            }
+            let path = target.split('#').next().unwrap();
+            if !root().join("src").join(path).exists() {
+                problems.push(format!("{}: link to {target}: no such file", chapter.file));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_chapter_links_its_lab_and_every_lab_is_linked() {
+    let chapters = markdown_files();
+    let linked = |chapter: &Chapter| -> BTreeSet<String> {
+        links(&chapter.text)
+            .iter()
+            .filter_map(|t| t.strip_prefix("../labs/"))
+            .filter_map(|t| t.split('/').next())
+            .map(String::from)
+            .collect()
+    };
+    let mut problems = Vec::new();
+    for file in summary_chapters() {
+        if file == "introduction.md" {
+            continue;
+        }
+        let Some(chapter) = chapters.iter().find(|c| c.file == file) else {
+            problems.push(format!("SUMMARY.md lists {file}, which does not exist"));
+            continue;
+        };
+        if linked(chapter).is_empty() {
+            problems.push(format!(
+                "{file} links no lab (add `[labs/<lab>](../labs/<lab>/src/main.rs)` to its \"Run it yourself\")"
+            ));
+        }
+    }
+    let all_linked: BTreeSet<String> = chapters.iter().flat_map(linked).collect();
+    for lab in labs() {
+        if !all_linked.contains(&lab) {
+            problems.push(format!("labs/{lab} is linked by no chapter"));
+        }
+    }
+    for lab in &all_linked {
+        if !root().join("labs").join(lab).join("Cargo.toml").exists() {
+            problems.push(format!("a chapter links labs/{lab}, which is not a lab"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collects everything mdBook logs at WARN or above while `work` runs.
+fn capture_warnings<T>(work: impl FnOnce() -> T) -> (T, String) {
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+    impl Write for Sink {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let sink = Sink::default();
+    let writer = sink.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let value = tracing::subscriber::with_default(subscriber, work);
+    let log = String::from_utf8_lossy(&sink.0.lock().unwrap()).into_owned();
+    (value, log)
+}
+
+#[test]
+fn the_book_builds_without_warnings() {
+    let out = target_dir().join("book-test").join("html");
+    let _ = fs::remove_dir_all(&out);
+    let (result, warnings) = capture_warnings(|| {
+        let mut book = MDBook::load(root())?;
+        assert!(
+            !book.config.build.create_missing,
+            "book.toml must set create-missing = false"
+        );
+        book.config.build.build_dir = out.clone();
+        book.build()
+    });
+    result.unwrap_or_else(|err| panic!("the book does not build: {err:#}\n{warnings}"));
+    assert!(warnings.trim().is_empty(), "mdBook warned:\n{warnings}");
+
+    let mut pages = 0;
+    for entry in fs::read_dir(&out).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "html") {
+            pages += 1;
+            let html = fs::read_to_string(&path).unwrap();
+            assert!(
+                !html.contains("{{#"),
+                "{} holds an unexpanded {{{{#...}}}} directive",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        pages >= summary_chapters().len(),
+        "only {pages} pages were written"
+    );
+}
+
+/// Builds, in a target directory of its own, every crate a snippet names
+/// with `extern crate`, and copies exactly the libraries of that one build
+/// into a fresh `book-libs` directory.
+///
+/// `mdbook test -L target/debug/deps` fails with E0464 ("multiple candidates
+/// for rlib dependency") as soon as that directory holds two builds of a
+/// crate (after `cargo clippy`, a feature change or an upgrade). One fresh
+/// build, copied whole, has exactly one of each. The nested cargo uses its
+/// own target directory because the outer `cargo test` holds the lock on the
+/// main one.
+fn snippet_libraries(crates: &BTreeSet<String>) -> PathBuf {
+    let libs = target_dir().join("book-libs");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(root())
+        .env("CARGO_TARGET_DIR", target_dir().join("book-deps"))
+        .args(["build", "--quiet", "--message-format=json"]);
+    for name in crates {
+        command.args(["-p", &name.replace('_', "-")]);
+    }
+    let output = command
+        .output()
+        .expect("running cargo build for the snippets");
+    assert!(
+        output.status.success(),
+        "building the snippets' crates failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let _ = fs::remove_dir_all(&libs);
+    fs::create_dir_all(&libs).unwrap();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if message["reason"] != "compiler-artifact" {
+            continue;
+        }
+        for file in message["filenames"].as_array().into_iter().flatten() {
+            let file = Path::new(file.as_str().unwrap_or_default());
+            let name = file.file_name().unwrap().to_string_lossy();
+            // Libraries, and proc-macro crates (shared objects) for derives and `#[tokio::main]`.
+            let is_library = [".rlib", ".so", ".dylib", ".dll"]
+                .iter()
+                .any(|ext| name.ends_with(ext));
+            if is_library {
+                fs::copy(file, libs.join(file.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    libs
+}
+
+/// Crate names that included files bring in with `extern crate NAME;`.
+fn crates_snippets_name() -> BTreeSet<String> {
+    let mut crates = BTreeSet::new();
+    for chapter in markdown_files() {
+        for include in includes(&chapter)
+            .iter()
+            .filter(|i| i.kind == "rustdoc_include")
+        {
+            let text = fs::read_to_string(include.file()).unwrap_or_default();
+            for line in text.lines() {
+                if let Some(rest) = line.trim().strip_prefix("extern crate ") {
+                    let name = rest
+                        .trim_end_matches(';')
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("");
+                    if !name.is_empty() && name != "std" && name != "core" && name != "alloc" {
+                        crates.insert(name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    crates
+}
+
+#[test]
+fn every_snippet_compiles_and_runs_as_mdbook_test_runs_it() {
+    let crates = crates_snippets_name();
+    let libs = if crates.is_empty() {
+        let empty = target_dir().join("book-libs-empty");
+        fs::create_dir_all(&empty).unwrap();
+        empty
+    } else {
+        snippet_libraries(&crates)
+    };
+    // A crate a snippet names must be there exactly once, or rustdoc cannot choose.
+    let files: Vec<String> = fs::read_dir(&libs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for name in &crates {
+        let prefix = format!("lib{name}-");
+        let count = files
+            .iter()
+            .filter(|f| f.starts_with(&prefix) && f.ends_with(".rlib"))
+            .count();
+        assert_eq!(count, 1, "{count} builds of `{name}` in {}", libs.display());
+    }
+    let (result, warnings) = capture_warnings(|| {
+        let mut book = MDBook::load(root())?;
+        book.test(vec![libs.to_str().unwrap()])
+    });
+    if let Err(err) = result {
+        panic!("mdbook test failed: {err:#} (rustdoc's output is above)\n{warnings}");
+    }
+}

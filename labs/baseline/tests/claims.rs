@@ -12,7 +12,7 @@ fn lab() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn wall(file: &str) -> (Duration, f64) {
+fn sequential_row(file: &str) -> (Duration, f64) {
     let tables = labkit::transcript::tables(lab(), file).unwrap();
     let wall = parse_duration(tables[0].cell("sequential", "wall").unwrap()).unwrap();
     let cpu = tables[0]
@@ -25,7 +25,7 @@ fn wall(file: &str) -> (Duration, f64) {
 
 #[test]
 fn three_cities_take_six_seconds() {
-    let (wall, cpu) = wall("weather.txt");
+    let (wall, cpu) = sequential_row("weather.txt");
     assert!(
         wall.abs_diff(Duration::from_secs(6)) <= Duration::from_millis(300),
         "{wall:?}"
@@ -35,7 +35,7 @@ fn three_cities_take_six_seconds() {
 
 #[test]
 fn five_logs_take_five_seconds() {
-    let (wall, cpu) = wall("logs.txt");
+    let (wall, cpu) = sequential_row("logs.txt");
     assert!(
         wall.abs_diff(Duration::from_secs(5)) <= Duration::from_millis(250),
         "{wall:?}"
@@ -45,11 +45,11 @@ fn five_logs_take_five_seconds() {
 
 #[test]
 fn the_power_sum_keeps_one_core_busy() {
-    let (wall, cpu) = wall("powersum.txt");
+    let (wall, cpu) = sequential_row("powersum.txt");
     assert!(wall > Duration::from_secs(1), "{wall:?}");
     assert!((0.8..=1.2).contains(&cpu), "one core busy, cpu = {cpu}");
     // Splitting the work into chunks does not make it faster on its own.
-    let (one_chunk, _) = wall("powersum-one-chunk.txt");
+    let (one_chunk, _) = sequential_row("powersum-one-chunk.txt");
     let ratio = wall.as_secs_f64() / one_chunk.as_secs_f64();
     assert!((0.7..=1.3).contains(&ratio), "4 chunks vs 1 chunk: {ratio}");
 }
