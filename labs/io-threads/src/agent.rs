@@ -1,0 +1,179 @@
+// Listing: the "agent" pattern, many producers and one logger thread that
+// owns the file, against producers that share a locked file.
+//
+// A module of the `io-threads` lab and a complete program the book compiles
+// and runs on its own (see `main` at the bottom); standard library only.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+use std::sync::{Mutex, mpsc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// What one way of logging did: lines written and device waits paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogReport {
+    pub lines: u32,
+    /// How many times the file was flushed and waited for the device.
+    pub syncs: u32,
+}
+
+/// The line agent `agent` writes for its `event`-th event.
+pub fn event_line(agent: u32, event: u32) -> String {
+    format!("[agent-{agent}] event {event} recorded")
+}
+
+// ANCHOR: locked_file
+/// Every agent writes its own lines into one shared file behind a mutex and
+/// waits for each line to reach the device before it goes on.
+///
+/// The lock keeps lines whole, but it also queues the agents behind each
+/// other's device waits: `agents * events` syncs, one at a time.
+pub fn agents_share_a_locked_file(
+    path: &Path,
+    agents: u32,
+    events: u32,
+    work: Duration,
+    sync_delay: Duration,
+) -> io::Result<LogReport> {
+    let file = Mutex::new(BufWriter::new(File::create(path)?));
+    thread::scope(|scope| {
+        let running: Vec<_> = (1..=agents)
+            .map(|agent| {
+                let file = &file;
+                scope.spawn(move || -> io::Result<()> {
+                    for event in 1..=events {
+                        thread::sleep(work); // the agent's own job
+                        let mut file = file.lock().expect("no agent panicked");
+                        writeln!(file, "{}", event_line(agent, event))?;
+                        file.flush()?;
+                        thread::sleep(sync_delay); // waiting for the device, lock held
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            .try_for_each(|agent| agent.join().expect("an agent panicked"))
+    })?;
+    Ok(LogReport {
+        lines: agents * events,
+        syncs: agents * events,
+    })
+}
+// ANCHOR_END: locked_file
+
+// ANCHOR: logger
+/// Starts the logger thread: the only code that touches the file.
+///
+/// It sleeps in `recv` until a line arrives, then takes every line already
+/// queued (`try_recv`) and pays for one device wait per batch. It stops when
+/// every `Sender` is gone and the queue is empty.
+pub fn spawn_logger(
+    file: File,
+    sync_delay: Duration,
+) -> (
+    mpsc::Sender<String>,
+    thread::JoinHandle<io::Result<LogReport>>,
+) {
+    let (sender, queue) = mpsc::channel::<String>();
+    let logger = thread::spawn(move || {
+        let mut file = BufWriter::new(file);
+        let mut report = LogReport { lines: 0, syncs: 0 };
+        while let Ok(first) = queue.recv() {
+            let mut batch = vec![first];
+            batch.extend(queue.try_iter());
+            for line in &batch {
+                writeln!(file, "{line}")?;
+            }
+            file.flush()?;
+            thread::sleep(sync_delay); // one device wait for the whole batch
+            report.lines += batch.len() as u32;
+            report.syncs += 1;
+        }
+        Ok(report)
+    });
+    (sender, logger)
+}
+
+/// The agents send their lines to the logger and go straight back to work.
+pub fn agents_send_to_a_logger(
+    path: &Path,
+    agents: u32,
+    events: u32,
+    work: Duration,
+    sync_delay: Duration,
+) -> io::Result<LogReport> {
+    let (log, logger) = spawn_logger(File::create(path)?, sync_delay);
+    thread::scope(|scope| {
+        for agent in 1..=agents {
+            let log = log.clone();
+            scope.spawn(move || {
+                for event in 1..=events {
+                    thread::sleep(work); // the agent's own job
+                    if log.send(event_line(agent, event)).is_err() {
+                        break; // the logger stopped on an error; join reports it
+                    }
+                }
+            });
+        }
+    });
+    drop(log); // the last sender: the logger drains the queue and returns
+    logger.join().expect("the logger panicked")
+}
+// ANCHOR_END: logger
+
+/// Checks a finished log: every line present once, each agent's in order.
+pub fn check_log(path: &Path, agents: u32, events: u32) -> io::Result<()> {
+    let text = std::fs::read_to_string(path)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let problem = |what: String| io::Error::new(io::ErrorKind::InvalidData, what);
+    if lines.len() != (agents * events) as usize {
+        return Err(problem(format!(
+            "{} lines, expected {}",
+            lines.len(),
+            agents * events
+        )));
+    }
+    for agent in 1..=agents {
+        let tag = format!("[agent-{agent}] ");
+        let own: Vec<&str> = lines
+            .iter()
+            .copied()
+            .filter(|l| l.starts_with(&tag))
+            .collect();
+        let expected: Vec<String> = (1..=events).map(|e| event_line(agent, e)).collect();
+        if own != expected {
+            return Err(problem(format!(
+                "agent-{agent}'s lines are missing or out of order"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A small run of the listing: 3 agents, 4 events each, 5 ms of work and 5 ms per sync.
+pub fn main() {
+    let dir = std::env::temp_dir().join(format!("io-threads-agent-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let (agents, events) = (3, 4);
+    let (work, sync) = (Duration::from_millis(5), Duration::from_millis(5));
+
+    let locked_path = dir.join("locked.log");
+    let start = Instant::now();
+    let locked = agents_share_a_locked_file(&locked_path, agents, events, work, sync).unwrap();
+    let locked_time = start.elapsed();
+    let logger_path = dir.join("logger.log");
+    let logger = agents_send_to_a_logger(&logger_path, agents, events, work, sync).unwrap();
+
+    check_log(&locked_path, agents, events).expect("the locked file is complete");
+    check_log(&logger_path, agents, events).expect("the logger's file is complete");
+    println!("locked file: {locked:?} in {locked_time:.2?}; logger: {logger:?}");
+    assert_eq!(locked.syncs, 12, "one device wait per line");
+    assert!(logger.syncs >= 1 && logger.syncs <= 12, "one per batch");
+    // Twelve device waits one at a time: a bound no scheduler can beat.
+    assert!(locked_time >= 12 * sync);
+    std::fs::remove_dir_all(&dir).expect("cleaned up");
+}
