@@ -1,0 +1,211 @@
+// Listing: preventing the deadlock by design.
+//
+// Two threads move money between accounts A and B in opposite directions,
+// so each needs both locks. Three ways to make that safe, each removing one
+// of the four conditions a deadlock needs:
+// - a global lock order (no circular wait),
+// - one lock guarding both accounts (no hold and wait: there is nothing
+//   else to wait for),
+// - all or nothing: take the second lock only if it is free, otherwise let
+//   go of the first and start over (no hold and wait, at the price of retries).
+//
+// This file is a module of the `deadlock` lab *and* a complete program the
+// book compiles and runs on its own (see `main` at the bottom).
+
+extern crate parking_lot;
+
+use std::sync::Barrier;
+use std::thread;
+use std::time::Duration;
+
+use parking_lot::{Mutex, MutexGuard};
+
+// ANCHOR: account
+/// A balance behind its own lock, with a fixed place in the program's
+/// global lock order: a lock of lower `rank` is always taken first.
+pub struct Account {
+    pub rank: u32,
+    pub balance: Mutex<i64>,
+}
+
+impl Account {
+    pub fn new(rank: u32, balance: i64) -> Account {
+        Account {
+            rank,
+            balance: Mutex::new(balance),
+        }
+    }
+}
+// ANCHOR_END: account
+
+// ANCHOR: lock_in_order
+/// Locks both accounts, lower rank first, whichever order the caller names
+/// them in, and returns the guards in the caller's order. Every thread
+/// that goes through here asks for locks in the same order, so no thread
+/// can hold a lock another waits for while it waits for one *that* thread
+/// holds: the cycle cannot close. `reach` is the time between taking the
+/// first lock and asking for the second, the window in which opposite
+/// orders deadlock.
+pub fn lock_in_order<'a>(
+    from: &'a Account,
+    to: &'a Account,
+    reach: Duration,
+) -> (MutexGuard<'a, i64>, MutexGuard<'a, i64>) {
+    assert_ne!(from.rank, to.rank, "one lock taken twice would deadlock");
+    if from.rank < to.rank {
+        let from_guard = from.balance.lock();
+        thread::sleep(reach);
+        (from_guard, to.balance.lock())
+    } else {
+        let to_guard = to.balance.lock();
+        thread::sleep(reach);
+        (from.balance.lock(), to_guard)
+    }
+}
+
+/// Moves one unit from `from` to `to`, `rounds` times.
+pub fn transfer_in_order(
+    from: &Account,
+    to: &Account,
+    rounds: u32,
+    reach: Duration,
+    start_together: &Barrier,
+) {
+    for _ in 0..rounds {
+        start_together.wait();
+        let (mut from_balance, mut to_balance) = lock_in_order(from, to, reach);
+        *from_balance -= 1;
+        *to_balance += 1;
+    }
+}
+// ANCHOR_END: lock_in_order
+
+// ANCHOR: single_lock
+/// Both balances behind one lock: a thread never holds one while it waits
+/// for the other, because there is no other.
+pub struct Accounts {
+    pub a: i64,
+    pub b: i64,
+}
+
+pub fn transfer_under_one_lock(
+    accounts: &Mutex<Accounts>,
+    a_to_b: bool,
+    rounds: u32,
+    reach: Duration,
+    start_together: &Barrier,
+) {
+    for _ in 0..rounds {
+        start_together.wait();
+        let mut both = accounts.lock();
+        let step = if a_to_b { 1 } else { -1 };
+        both.a -= step;
+        thread::sleep(reach); // the same reach, now under the one lock
+        both.b += step;
+    }
+}
+// ANCHOR_END: single_lock
+
+// ANCHOR: all_or_nothing
+/// Takes `from`'s lock, then `to`'s only if it is free when asked for; if
+/// it is not, lets go of the first and starts over. A thread never waits
+/// while holding a lock. Returns the guards and how many times it started
+/// over.
+pub fn lock_all_or_nothing<'a>(
+    from: &'a Mutex<i64>,
+    to: &'a Mutex<i64>,
+    reach: Duration,
+) -> (MutexGuard<'a, i64>, MutexGuard<'a, i64>, u64) {
+    let mut retries = 0;
+    loop {
+        let from_guard = from.lock();
+        thread::sleep(reach);
+        if let Some(to_guard) = to.try_lock() {
+            return (from_guard, to_guard, retries);
+        }
+        drop(from_guard);
+        retries += 1;
+        thread::yield_now(); // give the other thread a chance to take both
+    }
+}
+
+/// Moves one unit from `from` to `to`, `rounds` times; returns the retries.
+pub fn transfer_all_or_nothing(
+    from: &Mutex<i64>,
+    to: &Mutex<i64>,
+    rounds: u32,
+    reach: Duration,
+    start_together: &Barrier,
+) -> u64 {
+    let mut total_retries = 0;
+    for _ in 0..rounds {
+        start_together.wait();
+        let (mut from_balance, mut to_balance, retries) = lock_all_or_nothing(from, to, reach);
+        *from_balance -= 1;
+        *to_balance += 1;
+        total_retries += retries;
+    }
+    total_retries
+}
+// ANCHOR_END: all_or_nothing
+
+/// The lock-order strategy with both directions at once, `rounds` transfers
+/// each way, every round started together so that the threads collide.
+/// Returns the final balances (A, B) and 0 retries.
+pub fn run_in_order(rounds: u32, reach: Duration, start: i64) -> (i64, i64, u64) {
+    let barrier = Barrier::new(2);
+    let (a, b) = (Account::new(1, start), Account::new(2, start));
+    thread::scope(|s| {
+        s.spawn(|| transfer_in_order(&a, &b, rounds, reach, &barrier));
+        s.spawn(|| transfer_in_order(&b, &a, rounds, reach, &barrier));
+    });
+    let (a, b) = (*a.balance.lock(), *b.balance.lock());
+    (a, b, 0)
+}
+
+/// Like [`run_in_order`], with one lock for both accounts.
+pub fn run_under_one_lock(rounds: u32, reach: Duration, start: i64) -> (i64, i64, u64) {
+    let barrier = Barrier::new(2);
+    let accounts = Mutex::new(Accounts { a: start, b: start });
+    thread::scope(|s| {
+        s.spawn(|| transfer_under_one_lock(&accounts, true, rounds, reach, &barrier));
+        s.spawn(|| transfer_under_one_lock(&accounts, false, rounds, reach, &barrier));
+    });
+    let both = accounts.lock();
+    (both.a, both.b, 0)
+}
+
+/// Like [`run_in_order`], all or nothing; also returns the retries.
+pub fn run_all_or_nothing(rounds: u32, reach: Duration, start: i64) -> (i64, i64, u64) {
+    let barrier = Barrier::new(2);
+    let (a, b) = (Mutex::new(start), Mutex::new(start));
+    let retries = thread::scope(|s| {
+        let one = s.spawn(|| transfer_all_or_nothing(&a, &b, rounds, reach, &barrier));
+        let two = s.spawn(|| transfer_all_or_nothing(&b, &a, rounds, reach, &barrier));
+        one.join().unwrap() + two.join().unwrap()
+    });
+    let (a, b) = (*a.lock(), *b.lock());
+    (a, b, retries)
+}
+
+/// Runs one strategy: `(rounds, reach, starting balance)` to
+/// `(balance A, balance B, retries)`.
+pub type Strategy = fn(u32, Duration, i64) -> (i64, i64, u64);
+
+/// The three strategies, by the names the lab prints.
+pub const STRATEGIES: [(&str, Strategy); 3] = [
+    ("global lock order", run_in_order),
+    ("one lock for both", run_under_one_lock),
+    ("all or nothing", run_all_or_nothing),
+];
+
+/// A small run of the listing: 200 transfers each way with each strategy.
+/// Each finishes (none deadlocks), and as many units went each way, so the
+/// balances end where they started.
+pub fn main() {
+    for (strategy, run) in STRATEGIES {
+        let (a, b, retries) = run(200, Duration::from_micros(50), 100);
+        println!("{strategy}: A = {a}, B = {b}, retries = {retries}");
+        assert_eq!((a, b), (100, 100));
+    }
+}

@@ -1,0 +1,147 @@
+//! The chapter's listings do what the chapter says they do.
+//!
+//! Nothing here deadlocks on purpose (that happens in child processes, see
+//! cli.rs), but a bug could: every test body runs under `bounded`, which
+//! fails the test instead of hanging the suite.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use deadlock::ordered::{self, Account};
+use deadlock::philosophers::{self, Table};
+use deadlock::timeout::{self, Backoff, Outcome, Retries};
+use deadlock::{async_note, two_locks};
+
+/// Runs `body` on a thread of its own and fails if it takes over a minute.
+fn bounded<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> T {
+    let (done_tx, done_rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = done_tx.send(body());
+    });
+    match done_rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(value) => value,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("still running after 60 s: a deadlock?"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("the test body panicked"),
+    }
+}
+
+#[test]
+fn each_listing_runs_as_the_book_runs_it() {
+    bounded(two_locks::main);
+    bounded(timeout::main);
+    bounded(ordered::main);
+    bounded(philosophers::main);
+    bounded(async_note::main);
+}
+
+#[test]
+fn same_backoff_collides_in_every_slot_until_the_attempts_run_out() {
+    let results = bounded(|| {
+        let (a, b) = (parking_lot::Mutex::new(()), parking_lot::Mutex::new(()));
+        timeout::retry_in_lockstep(&a, &b, Duration::from_millis(1), 7, [Backoff::Same; 2])
+    });
+    let gave_up = Retries {
+        outcome: Outcome::GaveUp,
+        attempts: 7,
+    };
+    assert_eq!(results, [gave_up, gave_up]);
+}
+
+#[test]
+fn jitter_separates_the_threads_the_same_way_every_time() {
+    let run = || {
+        bounded(|| {
+            let (a, b) = (parking_lot::Mutex::new(()), parking_lot::Mutex::new(()));
+            let jitter = timeout::JITTER_SEEDS.map(Backoff::Jitter);
+            timeout::retry_in_lockstep(&a, &b, Duration::from_millis(1), 10, jitter)
+        })
+    };
+    let first = run();
+    assert!(
+        first.iter().all(|r| r.outcome == Outcome::Finished),
+        "{first:?}"
+    );
+    assert!(first.iter().all(|r| r.attempts < 10), "{first:?}");
+    // Seeded dice and lockstep slots: the story does not depend on timing.
+    assert_eq!(run(), first);
+}
+
+#[test]
+fn giving_up_frees_the_lock_for_the_other_thread() {
+    let outcomes = bounded(|| {
+        let (a, b) = (parking_lot::Mutex::new(()), parking_lot::Mutex::new(()));
+        timeout::give_up_after_timeout(&a, &b, Duration::from_millis(20))
+    });
+    // At least one thread times out (both held one lock when they asked);
+    // usually the other then gets the lock it let go of.
+    assert!(outcomes.contains(&Outcome::GaveUp), "{outcomes:?}");
+}
+
+#[test]
+fn every_prevention_strategy_completes_all_rounds() {
+    for (name, strategy) in ordered::STRATEGIES {
+        let (a, b, _retries) = bounded(move || strategy(300, Duration::from_micros(20), 7));
+        assert_eq!((a, b), (7, 7), "{name}");
+    }
+}
+
+#[test]
+fn lock_order_does_not_depend_on_the_argument_order() {
+    let (a, b) = (Account::new(1, 10), Account::new(2, 20));
+    {
+        let (from, to) = ordered::lock_in_order(&b, &a, Duration::ZERO);
+        assert_eq!(
+            (*from, *to),
+            (20, 10),
+            "guards come back in the caller's order"
+        );
+        // While both are held, neither can be taken.
+        assert!(a.balance.try_lock().is_none() && b.balance.try_lock().is_none());
+    }
+    assert!(a.balance.try_lock().is_some() && b.balance.try_lock().is_some());
+}
+
+#[test]
+#[should_panic(expected = "one lock taken twice")]
+fn the_same_account_twice_is_refused() {
+    let a = Account::new(1, 10);
+    drop(ordered::lock_in_order(&a, &a, Duration::ZERO));
+}
+
+#[test]
+fn left_first_forks_form_a_cycle_and_lower_first_does_not() {
+    for seats in 2..=9 {
+        let naive: Vec<_> = (0..seats)
+            .map(|s| philosophers::left_then_right(s, seats))
+            .collect();
+        // Each philosopher's second fork is the next one's first: a cycle.
+        for (seat, &(left, right)) in naive.iter().enumerate() {
+            assert_eq!(right, naive[(seat + 1) % seats].0);
+            let (first, second) = philosophers::lower_first(seat, seats);
+            assert!(first < second, "seat {seat} of {seats}");
+            assert_eq!(
+                [first.min(second), first.max(second)],
+                [left.min(right), left.max(right)]
+            );
+        }
+    }
+}
+
+#[test]
+fn ordered_philosophers_each_eat_exactly_rounds_times() {
+    for (seats, rounds) in [(2, 30), (5, 100), (7, 13)] {
+        let meals = bounded(move || {
+            let table = Table::new(seats);
+            philosophers::dine(
+                &table,
+                rounds,
+                philosophers::lower_first,
+                Duration::from_micros(10),
+                Duration::ZERO,
+            );
+            table.meals()
+        });
+        assert_eq!(meals, vec![rounds; seats]);
+    }
+}
