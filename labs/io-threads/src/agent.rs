@@ -125,6 +125,54 @@ pub fn agents_send_to_a_logger(
 }
 // ANCHOR_END: logger
 
+// ANCHOR: flush_exercise
+/// What an agent can send to the logger of the exercise: a line, or a
+/// request to be told when everything sent before it is on the device.
+pub enum LogMessage {
+    Line(String),
+    Flush(mpsc::Sender<()>),
+}
+
+/// The exercise's solution: the logger of [`spawn_logger`], plus `Flush`.
+///
+/// A channel keeps each sender's messages in order, so every line an agent
+/// sent before its `Flush` is in the same batch or an earlier one; the reply
+/// goes out only after that batch's device wait.
+pub fn spawn_logger_with_flush(
+    file: File,
+    sync_delay: Duration,
+) -> (
+    mpsc::Sender<LogMessage>,
+    thread::JoinHandle<io::Result<LogReport>>,
+) {
+    let (sender, queue) = mpsc::channel::<LogMessage>();
+    let logger = thread::spawn(move || {
+        let mut file = BufWriter::new(file);
+        let mut report = LogReport { lines: 0, syncs: 0 };
+        while let Ok(first) = queue.recv() {
+            let mut waiting = Vec::new();
+            for message in std::iter::once(first).chain(queue.try_iter()) {
+                match message {
+                    LogMessage::Line(line) => {
+                        writeln!(file, "{line}")?;
+                        report.lines += 1;
+                    }
+                    LogMessage::Flush(reply) => waiting.push(reply),
+                }
+            }
+            file.flush()?;
+            thread::sleep(sync_delay);
+            report.syncs += 1;
+            for reply in waiting {
+                let _ = reply.send(()); // an agent that stopped waiting is fine
+            }
+        }
+        Ok(report)
+    });
+    (sender, logger)
+}
+// ANCHOR_END: flush_exercise
+
 /// Checks a finished log: every line present once, each agent's in order.
 pub fn check_log(path: &Path, agents: u32, events: u32) -> io::Result<()> {
     let text = std::fs::read_to_string(path)?;

@@ -164,3 +164,30 @@ fn spawn_blocking_frees_the_runtime_and_blocking_does_not() {
         "spawn_blocking {offloaded:?} vs blocked {blocked:?}"
     );
 }
+
+#[test]
+fn exercise_a_flush_waits_until_the_lines_are_written() {
+    use agent::LogMessage;
+    let scratch = Scratch::new("flush");
+    let path = scratch.0.join("flush.log");
+    let (log, logger) = agent::spawn_logger_with_flush(
+        std::fs::File::create(&path).unwrap(),
+        Duration::from_millis(5),
+    );
+    for event in 1..=3 {
+        log.send(LogMessage::Line(agent::event_line(1, event)))
+            .unwrap();
+        let (reply, done) = std::sync::mpsc::channel();
+        log.send(LogMessage::Flush(reply)).unwrap();
+        // Bounded wait: a broken logger fails the test instead of hanging it.
+        done.recv_timeout(Duration::from_secs(30))
+            .expect("the logger answers a flush");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), event as usize, "{text}");
+    }
+    drop(log);
+    let report = logger.join().unwrap().unwrap();
+    assert_eq!(report.lines, 3);
+    assert!(report.syncs >= 3, "one device wait per flush at least");
+    agent::check_log(&path, 1, 3).unwrap();
+}
