@@ -1,0 +1,328 @@
+// Listing: a GIL you can hold, and the Python material's experiments under it.
+//
+// A module of the `gil` lab and a complete program the book compiles and
+// runs on its own (see `main` at the bottom): it uses `std`, `parking_lot`
+// and `rayon` only.
+
+extern crate parking_lot;
+extern crate rayon;
+
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use parking_lot::{Mutex, MutexGuard};
+use rayon::prelude::*;
+
+// ANCHOR: gil_type
+/// A global interpreter lock: one thread at a time may run "bytecode".
+///
+/// The design follows CPython's (`Python/ceval_gil.c`):
+///
+/// - A thread that wants the lock waits for at most one *switch interval*
+///   (CPython's default is 5 ms, `sys.setswitchinterval`). If the lock has
+///   not come free by then, it raises `drop_request`: "your time is up".
+/// - The holder checks `drop_request` between slices of bytecode (CPython
+///   checks its "eval breaker" at loop back-edges and calls). Seeing it, the
+///   holder hands the lock over *fairly*: `unlock_fair` passes it straight to
+///   the thread that has waited longest, instead of letting the holder grab
+///   it back in the next nanosecond, and the holder then waits until the
+///   other thread really has it (CPython's `FORCE_SWITCHING`).
+/// - A blocking call (I/O, `sleep`) releases the lock for as long as it
+///   waits, so other threads run meanwhile.
+///
+/// A fair hand-over costs a wake-up of the other thread (microseconds), so
+/// the switch interval decides the price: every 5 ms it is noise, every few
+/// microseconds it is most of the time. And a thread coming back from I/O
+/// may have to wait a whole interval behind a CPU-bound holder before it is
+/// let in again: the "convoy effect".
+pub struct Gil {
+    lock: Mutex<()>,
+    switch_interval: Duration,
+    /// Set by a thread that has waited a whole interval; cleared by the next holder.
+    drop_request: AtomicBool,
+    /// Threads inside `take`, waiting for the lock.
+    waiting: AtomicUsize,
+    /// How many times the lock has been taken (tells a yielding holder it was).
+    acquisitions: AtomicU64,
+    /// How many times a holder handed the lock over because it was asked to.
+    forced_switches: AtomicU64,
+}
+// ANCHOR_END: gil_type
+
+/// Proof that the calling thread holds the [`Gil`]; dropping it releases the lock.
+pub struct GilHeld<'a> {
+    gil: &'a Gil,
+    guard: Option<MutexGuard<'a, ()>>,
+}
+
+// ANCHOR: gil_take
+impl Gil {
+    /// CPython's default switch interval: 5 ms.
+    pub const DEFAULT_SWITCH_INTERVAL: Duration = Duration::from_millis(5);
+
+    pub fn new(switch_interval: Duration) -> Gil {
+        Gil {
+            lock: Mutex::new(()),
+            switch_interval,
+            drop_request: AtomicBool::new(false),
+            waiting: AtomicUsize::new(0),
+            acquisitions: AtomicU64::new(0),
+            forced_switches: AtomicU64::new(0),
+        }
+    }
+
+    /// Waits for the lock, as a thread that is about to run bytecode does.
+    pub fn acquire(&self) -> GilHeld<'_> {
+        GilHeld {
+            gil: self,
+            guard: Some(self.take()),
+        }
+    }
+
+    fn take(&self) -> MutexGuard<'_, ()> {
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let guard = loop {
+            if let Some(guard) = self.lock.try_lock_for(self.switch_interval) {
+                break guard;
+            }
+            // A whole interval and still waiting: ask the holder to let go.
+            self.drop_request.store(true, Ordering::SeqCst);
+        };
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        self.drop_request.store(false, Ordering::SeqCst);
+        self.acquisitions.fetch_add(1, Ordering::SeqCst);
+        guard
+    }
+
+    /// How many times a holder was made to hand the lock over.
+    pub fn forced_switches(&self) -> u64 {
+        self.forced_switches.load(Ordering::SeqCst)
+    }
+
+    pub fn switch_interval(&self) -> Duration {
+        self.switch_interval
+    }
+}
+// ANCHOR_END: gil_take
+
+// ANCHOR: gil_held
+impl GilHeld<'_> {
+    /// Called between two slices of bytecode: if a waiting thread has asked
+    /// for the lock, hand it over. One relaxed load when nobody asked.
+    #[inline]
+    pub fn between_slices(&mut self) {
+        if self.gil.drop_request.load(Ordering::Relaxed) {
+            self.hand_over();
+        }
+    }
+
+    #[cold]
+    fn hand_over(&mut self) {
+        let gil = self.gil;
+        let taken_before = gil.acquisitions.load(Ordering::SeqCst);
+        let guard = self.guard.take().expect("a GilHeld holds the lock");
+        gil.forced_switches.fetch_add(1, Ordering::SeqCst);
+        MutexGuard::unlock_fair(guard);
+        // Do not race the waiter for the lock just given up: wait until it has it.
+        while gil.acquisitions.load(Ordering::SeqCst) == taken_before
+            && gil.waiting.load(Ordering::SeqCst) > 0
+        {
+            thread::yield_now();
+        }
+        self.guard = Some(gil.take());
+    }
+
+    /// Runs a blocking call (I/O, a sleep) without the lock, then takes it back.
+    pub fn release_while<T>(&mut self, blocking_call: impl FnOnce() -> T) -> T {
+        drop(self.guard.take().expect("a GilHeld holds the lock"));
+        let value = blocking_call();
+        self.guard = Some(self.gil.take());
+        value
+    }
+}
+// ANCHOR_END: gil_held
+
+// ANCHOR: countdown
+/// How many decrements run between two looks at the GIL: about a microsecond
+/// of work, like a stretch of bytecode between two eval-breaker checks.
+pub const SLICE: u64 = 1_000;
+
+/// The Python material's `count_down`: `while n > 0: n -= 1`.
+/// `black_box` stops the compiler from replacing the loop by `n = 0`.
+pub fn count_down(n: u64) {
+    let mut left = n;
+    while left > 0 {
+        left = black_box(left) - 1;
+    }
+}
+
+/// The same countdown as "bytecode": run in slices, holding the GIL, and
+/// giving it up between slices when another thread asks.
+pub fn count_down_holding(gil: &Gil, n: u64) -> u64 {
+    let mut held = gil.acquire();
+    let mut left = n;
+    while left > 0 {
+        let slice = left.min(SLICE);
+        count_down(slice);
+        left -= slice;
+        held.between_slices();
+    }
+    n
+}
+
+/// `threads` threads share the countdown of `n`, each under the GIL.
+pub fn count_down_gil_threads(gil: &Gil, n: u64, threads: u64) -> u64 {
+    thread::scope(|scope| {
+        let workers: Vec<_> = share(n, threads)
+            .into_iter()
+            .map(|part| scope.spawn(move || count_down_holding(gil, part)))
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).sum()
+    })
+}
+
+/// The same threads without a GIL: each runs its part flat out.
+pub fn count_down_free_threads(n: u64, threads: u64) -> u64 {
+    thread::scope(|scope| {
+        let workers: Vec<_> = share(n, threads)
+            .into_iter()
+            .map(|part| {
+                scope.spawn(move || {
+                    count_down(part);
+                    part
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).sum()
+    })
+}
+
+/// Rayon: the countdown cut into `chunks` jobs, each a tight loop of its own.
+pub fn count_down_rayon(n: u64, chunks: u64) -> u64 {
+    share(n, chunks)
+        .into_par_iter()
+        .map(|part| {
+            count_down(part);
+            part
+        })
+        .sum()
+}
+// ANCHOR_END: countdown
+
+/// Splits `n` into `parts` whole numbers that differ by at most one.
+pub fn share(n: u64, parts: u64) -> Vec<u64> {
+    assert!(parts > 0, "at least one part");
+    (0..parts)
+        .map(|k| n / parts + u64::from(k < n % parts))
+        .collect()
+}
+
+// ANCHOR: fib
+/// The Python material's deliberately slow Fibonacci: two recursive calls.
+pub fn fib(n: u32) -> u64 {
+    if n < 2 {
+        n as u64
+    } else {
+        fib(n - 1) + fib(n - 2)
+    }
+}
+
+/// Below this depth a call runs to the end without a pause:
+/// fib(18) is about 8,000 calls, ten-odd microseconds of "bytecode".
+pub const FIB_SLICE_DEPTH: u32 = 18;
+
+/// The same recursion, cut into slices: `between_slices` runs after every
+/// small subtree of calls. Under the GIL it looks at the lock; without it,
+/// it does nothing, so both variants run exactly the same code.
+pub fn fib_in_slices(n: u32, between_slices: &mut impl FnMut()) -> u64 {
+    if n <= FIB_SLICE_DEPTH {
+        let value = fib(n);
+        between_slices();
+        value
+    } else {
+        fib_in_slices(n - 1, between_slices) + fib_in_slices(n - 2, between_slices)
+    }
+}
+
+/// fib(n) under the GIL: the holder looks at the lock between slices.
+pub fn fib_holding(n: u32, held: &mut GilHeld<'_>) -> u64 {
+    fib_in_slices(n, &mut || held.between_slices())
+}
+
+/// fib(n) and fib(n + 1), each on a thread of its own, with or without the GIL.
+pub fn fib_pair_on_threads(n: u32, gil: Option<&Gil>) -> (u64, u64) {
+    let run = move |k: u32| match gil {
+        Some(gil) => fib_holding(k, &mut gil.acquire()),
+        None => fib_in_slices(k, &mut || {}),
+    };
+    thread::scope(|scope| {
+        let first = scope.spawn(move || run(n));
+        let second = scope.spawn(move || run(n + 1));
+        (first.join().unwrap(), second.join().unwrap())
+    })
+}
+// ANCHOR_END: fib
+
+// ANCHOR: io
+/// One I/O-bound request: a little CPU work under the GIL to build it, a
+/// blocking wait with the GIL released, a little CPU work to read the answer.
+pub fn request_holding(gil: &Gil, latency: Duration, cpu_steps: u64) -> Duration {
+    let mut held = gil.acquire();
+    count_down(cpu_steps); // build the request: bytecode, GIL held
+    let waited = held.release_while(|| {
+        let start = Instant::now();
+        thread::sleep(latency); // the network: GIL released
+        start.elapsed()
+    });
+    count_down(cpu_steps); // parse the answer: GIL held again
+    waited
+}
+
+/// `requests` requests one after another on this thread.
+pub fn requests_in_sequence(gil: &Gil, requests: u32, latency: Duration, cpu: u64) -> Duration {
+    (0..requests)
+        .map(|_| request_holding(gil, latency, cpu))
+        .sum()
+}
+
+/// `requests` requests, each on its own thread, all under the same GIL.
+pub fn requests_on_threads(gil: &Gil, requests: u32, latency: Duration, cpu: u64) -> Duration {
+    thread::scope(|scope| {
+        let threads: Vec<_> = (0..requests)
+            .map(|_| scope.spawn(move || request_holding(gil, latency, cpu)))
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).sum()
+    })
+}
+// ANCHOR_END: io
+
+/// A small run of the listing (in a debug build, well under a second).
+pub fn main() {
+    let gil = Gil::new(Duration::from_millis(1));
+
+    // The countdown is done exactly once, however it is shared.
+    let n = 2_000_000;
+    assert_eq!(count_down_holding(&gil, n), n);
+    assert_eq!(count_down_gil_threads(&gil, n, 2), n);
+    assert_eq!(count_down_free_threads(n, 2), n);
+    assert_eq!(count_down_rayon(n, 16), n);
+    println!("counted down {n} four ways");
+
+    // Fibonacci numbers are exact, with or without the GIL.
+    assert_eq!(fib(20), 6765);
+    assert_eq!(fib_pair_on_threads(20, Some(&gil)), (6765, 10946));
+    assert_eq!(fib_pair_on_threads(20, None), (6765, 10946));
+    println!("fib(20) = 6765 and fib(21) = 10946, with and without the GIL");
+
+    // Waits do not hold the GIL: three threads wait at the same time.
+    let latency = Duration::from_millis(30);
+    let start = Instant::now();
+    let waited = requests_on_threads(&gil, 3, latency, 1_000);
+    let elapsed = start.elapsed();
+    // A sleep never ends early: each of the three waited at least `latency`.
+    assert!(waited >= 3 * latency);
+    assert!(elapsed >= latency);
+    println!("3 waits of {latency:?} on 3 threads took {elapsed:.1?} in all");
+}

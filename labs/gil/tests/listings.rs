@@ -1,0 +1,204 @@
+//! The chapter's listings do what the chapter says they do.
+//!
+//! No test here depends on how fast the machine is: they check results
+//! (exact), what the GIL allows (one thread at a time, everyone gets a turn,
+//! waits release it) and directions that hold under any load, each bounded
+//! by a timeout so that a broken GIL fails instead of hanging.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use gil::gil::{self as lock, Gil};
+use gil::{ipc, pool, powersum};
+
+#[test]
+fn each_listing_runs_as_the_book_runs_it() {
+    lock::main();
+    pool::main();
+    ipc::main();
+}
+
+#[test]
+fn only_one_thread_at_a_time_runs_bytecode() {
+    let gil = Gil::new(Duration::from_micros(200));
+    let inside = AtomicUsize::new(0);
+    let most_inside = AtomicUsize::new(0);
+    thread::scope(|scope| {
+        for _ in 0..3 {
+            scope.spawn(|| {
+                let mut held = gil.acquire();
+                for _ in 0..2_000 {
+                    let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                    most_inside.fetch_max(now, Ordering::SeqCst);
+                    lock::count_down(200);
+                    inside.fetch_sub(1, Ordering::SeqCst);
+                    held.between_slices();
+                }
+            });
+        }
+    });
+    assert_eq!(most_inside.load(Ordering::SeqCst), 1);
+}
+
+/// Runs `work` on a thread and fails the test if it takes longer than `limit`
+/// (a broken GIL would otherwise hang the test run).
+fn within<T: Send + 'static>(limit: Duration, work: impl FnOnce() -> T + Send + 'static) -> T {
+    let (done, result) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = done.send(work());
+    });
+    result
+        .recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("did not finish within {limit:?}: is a thread starved?"))
+}
+
+#[test]
+fn a_waiting_thread_gets_its_turn_within_a_few_intervals() {
+    // Each thread runs slices until it has seen the other one make progress.
+    // Without hand-overs the first holder would spin forever.
+    within(Duration::from_secs(60), || {
+        let gil = Gil::new(Duration::from_millis(1));
+        let progress = [AtomicU64::new(0), AtomicU64::new(0)];
+        thread::scope(|scope| {
+            for me in 0..2 {
+                let (gil, progress) = (&gil, &progress);
+                scope.spawn(move || {
+                    let mut held = gil.acquire();
+                    loop {
+                        lock::count_down(1_000);
+                        progress[me].fetch_add(1, Ordering::SeqCst);
+                        if progress[1 - me].load(Ordering::SeqCst) > 0 {
+                            break;
+                        }
+                        held.between_slices();
+                    }
+                });
+            }
+        });
+        assert!(gil.forced_switches() >= 1);
+    });
+}
+
+#[test]
+fn a_blocking_call_releases_the_gil() {
+    within(Duration::from_secs(60), || {
+        let gil = Gil::new(Gil::DEFAULT_SWITCH_INTERVAL);
+        let (signal, wait_for_signal) = mpsc::channel();
+        thread::scope(|scope| {
+            let mut held = gil.acquire();
+            // Another thread can only send after taking the GIL, which it can
+            // only get while this thread is blocked in `release_while`.
+            scope.spawn(|| {
+                let _held = gil.acquire();
+                signal.send(()).unwrap();
+            });
+            let got = held.release_while(|| wait_for_signal.recv_timeout(Duration::from_secs(30)));
+            assert!(got.is_ok(), "the other thread never got the GIL");
+        });
+    });
+}
+
+#[test]
+fn waits_on_threads_overlap_even_under_the_gil() {
+    let gil = Gil::new(Gil::DEFAULT_SWITCH_INTERVAL);
+    let latency = Duration::from_millis(50);
+    let start = Instant::now();
+    let waited = lock::requests_in_sequence(&gil, 5, latency, 1_000);
+    let sequential = start.elapsed();
+    let start = Instant::now();
+    let waited_on_threads = lock::requests_on_threads(&gil, 5, latency, 1_000);
+    let threaded = start.elapsed();
+    // A sleep never ends early: these lower bounds hold on any machine.
+    assert!(waited >= 5 * latency && waited_on_threads >= 5 * latency);
+    assert!(sequential >= 5 * latency);
+    // Direction, with a wide margin: 5 overlapping waits take about one.
+    assert!(
+        threaded < sequential / 2,
+        "5 threads took {threaded:?}, one after another took {sequential:?}"
+    );
+}
+
+#[test]
+fn every_way_of_counting_counts_everything() {
+    let gil = Gil::new(Duration::from_micros(50));
+    for n in [1, 999, 1_000, 1_001, 123_457] {
+        assert_eq!(lock::count_down_holding(&gil, n), n);
+        assert_eq!(lock::count_down_gil_threads(&gil, n, 2), n);
+        assert_eq!(lock::count_down_gil_threads(&gil, n, 3), n);
+        assert_eq!(lock::count_down_free_threads(n, 2), n);
+        assert_eq!(lock::count_down_rayon(n, 7), n);
+    }
+    for (n, parts) in [(10, 3), (2, 5), (0, 1)] {
+        let shares = lock::share(n, parts);
+        assert_eq!(shares.iter().sum::<u64>(), n);
+        assert!(shares.iter().max().unwrap() - shares.iter().min().unwrap() <= 1);
+    }
+}
+
+#[test]
+fn fibonacci_is_exact_every_way() {
+    let gil = Gil::new(Duration::from_micros(100));
+    assert_eq!(lock::fib(0), 0);
+    assert_eq!(lock::fib(1), 1);
+    assert_eq!(lock::fib(25), 75_025);
+    assert_eq!(lock::fib_holding(25, &mut gil.acquire()), 75_025);
+    assert_eq!(lock::fib_pair_on_threads(24, Some(&gil)), (46_368, 75_025));
+    assert_eq!(lock::fib_pair_on_threads(24, None), (46_368, 75_025));
+}
+
+#[test]
+fn the_three_power_sums_agree() {
+    // The pool's workers here are `gil worker` processes, the lab's own binary.
+    let bin = env!("CARGO_BIN_EXE_gil");
+    let worker = || {
+        let mut command = std::process::Command::new(bin);
+        command.arg("worker");
+        command
+    };
+    let (n, chunks) = (200_000, 8);
+    let sequential = powersum::sequential(n, chunks);
+    assert_eq!(powersum::with_rayon(n, chunks), sequential);
+    let report = powersum::with_process_pool(n, chunks, 2, worker).unwrap();
+    assert_eq!(report.sum, sequential);
+    assert_eq!(report.tasks, 8);
+    assert!(report.bytes_through_pipes > 0);
+    powersum::pool_overhead(3, worker).unwrap();
+}
+
+#[test]
+fn a_dying_worker_names_the_task_and_nothing_hangs() {
+    let bin = env!("CARGO_BIN_EXE_gil");
+    let crashing = || {
+        let mut command = std::process::Command::new(bin);
+        command.args(["worker", "--crash-task", "5"]);
+        command
+    };
+    let err = powersum::with_process_pool(100_000, 10, 2, crashing).unwrap_err();
+    let message = format!("{err:#}");
+    assert!(message.contains("task 5"), "{message}");
+    assert!(message.contains("died"), "{message}");
+    assert!(message.contains("exit status: 3"), "{message}");
+}
+
+#[test]
+fn the_pool_refuses_zero_workers_and_multi_line_tasks() {
+    let bin = env!("CARGO_BIN_EXE_gil");
+    let worker = || {
+        let mut command = std::process::Command::new(bin);
+        command.arg("worker");
+        command
+    };
+    assert!(pool::ProcessPool::start(0, worker).is_err());
+    let mut pool = pool::ProcessPool::start(1, worker).unwrap();
+    let failure = pool.map(&["1 2".into(), "3\n4".into()]).unwrap_err();
+    assert_eq!(failure.task, 1);
+    let failure = pool.map(&["1 2".into(), "nonsense".into()]).unwrap_err();
+    assert_eq!(failure.task, 1);
+    assert!(failure.reason.contains("expected 'start end'"), "{failure}");
+    // The worker survived the bad task and still answers.
+    let expected = baseline::powersum::power_sum(1..3, baseline::powersum::EXPONENT);
+    assert_eq!(pool.map(&["1 3".into()]).unwrap(), [expected.to_string()]);
+    pool.shutdown().unwrap();
+}
