@@ -11,6 +11,7 @@
 
 extern crate tokio;
 
+use std::marker::PhantomData;
 use std::sync::Mutex as StdMutex;
 
 use tokio::sync::Mutex as TokioMutex;
@@ -50,8 +51,43 @@ pub async fn add_ten(counter: &TokioMutex<u64>) {
 }
 // ANCHOR_END: tokio_mutex
 
+/// Says whether a value's type is `Send`, decided at compile time: the
+/// method of `ProbeSend` applies only when `T: Send`, and method lookup
+/// tries it before the one of `ProbeNotSend`, which needs one more `&`.
+struct SendProbe<T>(PhantomData<T>);
+
+fn probe<T>(_: &T) -> SendProbe<T> {
+    SendProbe(PhantomData)
+}
+
+trait ProbeSend {
+    fn is_send(&self) -> bool {
+        true
+    }
+}
+impl<T: Send> ProbeSend for SendProbe<T> {}
+
+trait ProbeNotSend {
+    fn is_send(&self) -> bool {
+        false
+    }
+}
+impl<T> ProbeNotSend for &SendProbe<T> {}
+
 /// A small run of the listing on a single-threaded runtime.
+#[allow(clippy::needless_borrow)] // the `&` in `(&probe(..))` picks the probe
 pub fn main() {
+    // A future holding a std guard across `.await` cannot go to another
+    // thread, so `tokio::spawn` would refuse it; the tokio version can.
+    let std_counter = StdMutex::new(0);
+    let std_future = count_twice_holding_std_guard(&std_counter);
+    assert!(!(&probe(&std_future)).is_send());
+    drop(std_future);
+    let tokio_counter = TokioMutex::new(0);
+    let tokio_future = count_twice_holding_tokio_guard(&tokio_counter);
+    assert!((&probe(&tokio_future)).is_send());
+    drop(tokio_future);
+
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a current-thread runtime");

@@ -296,7 +296,7 @@ pub fn report_and_exit(board: &Board, patience: Duration) -> ! {
 /// parking_lot records, for every thread parked on one of its locks, which
 /// lock it waits for and which locks it holds, and finds cycles in that
 /// graph. It reports each thread's `ThreadId` and a backtrace, but no lock
-/// names: the names below come from the board.
+/// names: the names come from the board.
 #[cfg(feature = "detect")]
 pub fn start_detector(
     board: Arc<Board>,
@@ -316,10 +316,14 @@ pub fn start_detector(
                     let mut lines: Vec<String> = cycle
                         .iter()
                         .map(|deadlocked| {
-                            let name = board
-                                .name_of(deadlocked.thread_id())
-                                .unwrap_or_else(|| format!("{:?}", deadlocked.thread_id()));
-                            describe(&name, &board.standing(&name)).unwrap_or(name)
+                            let id = deadlocked.thread_id();
+                            let frames = deadlocked.backtrace().frames().len();
+                            let name = board.name_of(id).unwrap_or_else(|| format!("{id:?}"));
+                            let standing = describe(&name, &board.standing(&name));
+                            format!(
+                                "{} [parking_lot: {id:?}, a backtrace of {frames} frames]",
+                                standing.unwrap_or(name)
+                            )
                         })
                         .collect();
                     lines.sort();

@@ -6,7 +6,7 @@
 
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use deadlock::ordered::{self, Account};
 use deadlock::philosophers::{self, Table};
@@ -37,10 +37,15 @@ fn each_listing_runs_as_the_book_runs_it() {
 
 #[test]
 fn same_backoff_collides_in_every_slot_until_the_attempts_run_out() {
-    let results = bounded(|| {
+    let (results, elapsed) = bounded(|| {
         let (a, b) = (parking_lot::Mutex::new(()), parking_lot::Mutex::new(()));
-        timeout::retry_in_lockstep(&a, &b, Duration::from_millis(1), 7, [Backoff::Same; 2])
+        let start = Instant::now();
+        let results =
+            timeout::retry_in_lockstep(&a, &b, Duration::from_millis(1), 7, [Backoff::Same; 2]);
+        (results, start.elapsed())
     });
+    // Every attempt waited out a full timeout (a timed wait never ends early).
+    assert!(elapsed >= 7 * Duration::from_millis(1), "{elapsed:?}");
     let gave_up = Retries {
         outcome: Outcome::GaveUp,
         attempts: 7,
@@ -109,20 +114,38 @@ fn the_same_account_twice_is_refused() {
     drop(ordered::lock_in_order(&a, &a, Duration::ZERO));
 }
 
+/// Can the philosophers, each holding their first fork and waiting for
+/// their second, wait in a circle? Only if the edges "first fork -> second
+/// fork" contain a directed cycle.
+fn waits_can_form_a_cycle(order: philosophers::ForkOrder, seats: usize) -> bool {
+    let edges: Vec<(usize, usize)> = (0..seats).map(|seat| order(seat, seats)).collect();
+    // Repeatedly remove forks that no edge leads out of; a cycle is what remains.
+    let mut alive = vec![true; seats];
+    loop {
+        let sink = (0..seats)
+            .find(|&fork| alive[fork] && !edges.iter().any(|&(a, b)| a == fork && alive[b]));
+        match sink {
+            Some(fork) => alive[fork] = false,
+            None => return alive.iter().any(|&a| a),
+        }
+    }
+}
+
 #[test]
-fn left_first_forks_form_a_cycle_and_lower_first_does_not() {
+fn philosophers_left_first_form_a_cycle_and_lower_first_do_not() {
     for seats in 2..=9 {
-        let naive: Vec<_> = (0..seats)
-            .map(|s| philosophers::left_then_right(s, seats))
-            .collect();
-        // Each philosopher's second fork is the next one's first: a cycle.
-        for (seat, &(left, right)) in naive.iter().enumerate() {
-            assert_eq!(right, naive[(seat + 1) % seats].0);
+        assert!(waits_can_form_a_cycle(philosophers::left_then_right, seats));
+        assert!(
+            !waits_can_form_a_cycle(philosophers::lower_first, seats),
+            "{seats} seats"
+        );
+        for seat in 0..seats {
+            // Still the two forks beside the philosopher, only the order may change.
             let (first, second) = philosophers::lower_first(seat, seats);
-            assert!(first < second, "seat {seat} of {seats}");
-            assert_eq!(
-                [first.min(second), first.max(second)],
-                [left.min(right), left.max(right)]
+            let (left, right) = philosophers::left_then_right(seat, seats);
+            assert!(
+                (first, second) == (left, right) || (first, second) == (right, left),
+                "seat {seat} of {seats}"
             );
         }
     }
