@@ -429,27 +429,32 @@ fn the_book_builds_without_warnings() {
     );
 }
 
-/// Builds, in a target directory of its own, every crate a snippet names
-/// with `extern crate`, and copies exactly the libraries of that one build
-/// into a fresh `book-libs` directory.
+/// Builds, in a target directory of its own, the library of every workspace
+/// member with all its dependencies, and copies exactly the libraries of that
+/// one build into a fresh `book-libs` directory.
 ///
 /// `mdbook test -L target/debug/deps` fails with E0464 ("multiple candidates
 /// for rlib dependency") as soon as that directory holds two builds of a
 /// crate (after `cargo clippy`, a feature change or an upgrade). One fresh
-/// build, copied whole, has exactly one of each. The nested cargo uses its
-/// own target directory because the outer `cargo test` holds the lock on the
-/// main one.
-fn snippet_libraries(crates: &BTreeSet<String>) -> PathBuf {
+/// build, copied whole, has exactly one of each. It is one `--workspace
+/// --lib` build rather than `-p` per crate because features are unified over
+/// the packages a build selects: this way every crate is built with the
+/// features the labs themselves use. The nested cargo has its own target
+/// directory because the outer `cargo test` holds the lock on the main one.
+fn snippet_libraries() -> PathBuf {
     let libs = target_dir().join("book-libs");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command
         .current_dir(root())
         .env("CARGO_TARGET_DIR", target_dir().join("book-deps"))
-        .args(["build", "--quiet", "--message-format=json"]);
-    for name in crates {
-        command.args(["-p", &name.replace('_', "-")]);
-    }
+        .args([
+            "build",
+            "--quiet",
+            "--workspace",
+            "--lib",
+            "--message-format=json",
+        ]);
     let output = command
         .output()
         .expect("running cargo build for the snippets");
@@ -516,7 +521,7 @@ fn every_snippet_compiles_and_runs_as_mdbook_test_runs_it() {
         fs::create_dir_all(&empty).unwrap();
         empty
     } else {
-        snippet_libraries(&crates)
+        snippet_libraries()
     };
     // A crate a snippet names must be there exactly once, or rustdoc cannot choose.
     let files: Vec<String> = fs::read_dir(&libs)
@@ -524,10 +529,14 @@ fn every_snippet_compiles_and_runs_as_mdbook_test_runs_it() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     for name in &crates {
-        let prefix = format!("lib{name}-");
+        // `-p` makes a crate a root of the build, and cargo names a root's
+        // library without a hash (`libtokio.rlib`); dependencies keep theirs.
         let count = files
             .iter()
-            .filter(|f| f.starts_with(&prefix) && f.ends_with(".rlib"))
+            .filter(|f| {
+                *f == &format!("lib{name}.rlib")
+                    || (f.starts_with(&format!("lib{name}-")) && f.ends_with(".rlib"))
+            })
             .count();
         assert_eq!(count, 1, "{count} builds of `{name}` in {}", libs.display());
     }
