@@ -88,17 +88,48 @@ fn outputs(requested: Vec<String>, only: Option<String>) -> Result<()> {
     for lab in &labs {
         let lab_dir = root.join("labs").join(lab);
         let bin = target.join("release").join(lab);
-        let written = match &only {
-            None => labkit::transcript::regenerate(lab, &bin, &lab_dir, &stamp)?,
-            Some(text) => {
-                labkit::transcript::regenerate_matching(lab, &bin, &lab_dir, &stamp, text)?
+        let text = only.clone().unwrap_or_default();
+        let selected = |spec: &labkit::transcript::Spec| spec.file.contains(&text);
+        let specs = labkit::transcript::specs(&lab_dir)?;
+        // Lines without features use the build made above; each set of
+        // features gets a build of its own, made just before its lines run.
+        let mut feature_sets: Vec<Vec<String>> = Vec::new();
+        for spec in specs.iter().filter(|s| selected(s)) {
+            if !feature_sets.contains(&spec.features) {
+                feature_sets.push(spec.features.clone());
             }
-        };
-        for path in written {
-            println!(
-                "wrote {}",
-                path.strip_prefix(&root).unwrap_or(&path).display()
-            );
+        }
+        feature_sets.sort();
+        for features in feature_sets {
+            if !features.is_empty() {
+                let status = Command::new(&cargo)
+                    .current_dir(&root)
+                    .args([
+                        "build",
+                        "--release",
+                        "-p",
+                        lab,
+                        "--features",
+                        &features.join(","),
+                    ])
+                    .status()
+                    .context("running cargo build")?;
+                if !status.success() {
+                    bail!(
+                        "cargo build --release -p {lab} --features {} failed",
+                        features.join(",")
+                    );
+                }
+            }
+            let select =
+                |spec: &labkit::transcript::Spec| selected(spec) && spec.features == features;
+            for path in labkit::transcript::regenerate_lines(lab, &bin, &lab_dir, &stamp, &select)?
+            {
+                println!(
+                    "wrote {}",
+                    path.strip_prefix(&root).unwrap_or(&path).display()
+                );
+            }
         }
     }
     Ok(())

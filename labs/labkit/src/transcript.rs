@@ -8,6 +8,7 @@
 //! weather.txt: weather
 //! weather-json.txt: weather --json
 //! powersum.txt: powersum ; check-scale 0.001
+//! detect.txt: detect ; features detect
 //! ```
 //!
 //! `cargo run -p xtask -- outputs` runs each line with the release build and
@@ -21,6 +22,11 @@
 //! units are masked, spacing is squeezed, and everything else must match. A
 //! program changed without regenerating its transcripts fails that test, and
 //! so does a transcript whose lines were edited or deleted by hand.
+//!
+//! A line with `features F` is made by a build with those cargo features
+//! (`cargo run --release -p <lab> --features F -- <args>`), and is checked
+//! only by a test binary built with exactly those features (see
+//! [`check_lab_with_features`]); the other lines by one built without any.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -48,6 +54,8 @@ pub struct Spec {
     pub args: Vec<String>,
     /// The `--scale` used when a test reruns this line.
     pub check_scale: f64,
+    /// Cargo features of the lab this run needs (sorted; usually none).
+    pub features: Vec<String>,
 }
 
 impl Spec {
@@ -91,15 +99,21 @@ fn parse_specs(text: &str) -> Result<Vec<Spec>> {
         })?;
         let (args, options) = rest.split_once(';').unwrap_or((rest, ""));
         let mut check_scale = DEFAULT_CHECK_SCALE;
+        let mut features = Vec::new();
         let options: Vec<&str> = options.split_whitespace().collect();
-        match options.as_slice() {
-            [] => {}
-            ["check-scale", value] => {
-                check_scale = value
-                    .parse()
-                    .with_context(|| format!("line {}: bad check-scale", number + 1))?
+        for pair in options.chunks(2) {
+            match pair {
+                ["check-scale", value] => {
+                    check_scale = value
+                        .parse()
+                        .with_context(|| format!("line {}: bad check-scale", number + 1))?
+                }
+                ["features", list] => {
+                    features = list.split(',').map(String::from).collect();
+                    features.sort();
+                }
+                _ => bail!("line {}: unknown options {options:?}", number + 1),
             }
-            _ => bail!("line {}: unknown options {options:?}", number + 1),
         }
         let file = file.trim().to_string();
         ensure!(
@@ -115,6 +129,7 @@ fn parse_specs(text: &str) -> Result<Vec<Spec>> {
             file,
             args: args.split_whitespace().map(String::from).collect(),
             check_scale,
+            features,
         });
     }
     Ok(specs)
@@ -122,7 +137,16 @@ fn parse_specs(text: &str) -> Result<Vec<Spec>> {
 
 /// The command a reader types to reproduce a transcript.
 pub fn command_line(lab: &str, args: &[String]) -> String {
-    let mut line = format!("$ cargo run --release -p {lab} --");
+    command_line_with_features(lab, &[], args)
+}
+
+/// [`command_line`] for a run that needs cargo features.
+pub fn command_line_with_features(lab: &str, features: &[String], args: &[String]) -> String {
+    let mut line = format!("$ cargo run --release -p {lab}");
+    if !features.is_empty() {
+        line.push_str(&format!(" --features {}", features.join(",")));
+    }
+    line.push_str(" --");
     for arg in args {
         line.push(' ');
         line.push_str(arg);
@@ -279,35 +303,30 @@ pub fn output_dir(lab: &str) -> PathBuf {
 /// files into `outputs/`. `stamp` is what follows `#` on the header line
 /// (cores and compiler version).
 pub fn regenerate(lab: &str, bin: &Path, lab_dir: &Path, stamp: &str) -> Result<Vec<PathBuf>> {
-    regenerate_matching(lab, bin, lab_dir, stamp, "")
+    regenerate_lines(lab, bin, lab_dir, stamp, &|spec| spec.features.is_empty())
 }
 
-/// Like [`regenerate`], for the transcripts whose file name contains `only`.
-pub fn regenerate_matching(
+/// Runs the lines of `transcripts.txt` that `select` picks with `bin` (which
+/// must have been built with those lines' features) and writes their files.
+pub fn regenerate_lines(
     lab: &str,
     bin: &Path,
     lab_dir: &Path,
     stamp: &str,
-    only: &str,
+    select: &dyn Fn(&Spec) -> bool,
 ) -> Result<Vec<PathBuf>> {
     let outputs = lab_dir.join("outputs");
     std::fs::create_dir_all(&outputs)?;
     let mut written = Vec::new();
-    for spec in specs(lab_dir)?
-        .into_iter()
-        .filter(|s| s.file.contains(only))
-    {
+    for spec in specs(lab_dir)?.into_iter().filter(|s| select(s)) {
         let captured = run_bounded(
             bin,
             &spec.args,
             &[(OUTPUT_DIR_ENV, &outputs)],
             Duration::from_secs(900),
         )?;
-        let text = format!(
-            "{}  # {stamp}\n{}",
-            command_line(lab, &spec.args),
-            body(&captured)
-        );
+        let command = command_line_with_features(lab, &spec.features, &spec.args);
+        let text = format!("{command}  # {stamp}\n{}", body(&captured));
         let path = outputs.join(&spec.file);
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
         written.push(path);
@@ -334,10 +353,33 @@ pub fn read(lab_dir: &Path, file: &str) -> Result<(String, String)> {
 /// its header no longer names its arguments, its masked output differs from
 /// the program's, or `outputs/` holds a `.txt` file nobody lists.
 pub fn check_lab(lab: &str, bin: &Path, lab_dir: &Path) -> Result<()> {
-    let specs = specs(lab_dir)?;
+    check_lab_with_features(lab, bin, lab_dir, &[])
+}
+
+/// [`check_lab`] for a test binary built with cargo `features`: it checks
+/// the lines made with exactly those features, and leaves the others to the
+/// test binary of the matching build.
+pub fn check_lab_with_features(
+    lab: &str,
+    bin: &Path,
+    lab_dir: &Path,
+    features: &[&str],
+) -> Result<()> {
+    let mut enabled: Vec<String> = features.iter().map(|f| f.to_string()).collect();
+    enabled.sort();
+    let all = specs(lab_dir)?;
+    ensure!(
+        !all.is_empty(),
+        "{lab}: transcripts.txt lists no transcript"
+    );
+    let specs: Vec<Spec> = all
+        .iter()
+        .filter(|s| s.features == enabled)
+        .cloned()
+        .collect();
     ensure!(
         !specs.is_empty(),
-        "{lab}: transcripts.txt lists no transcript"
+        "{lab}: no transcript is made with features {enabled:?}"
     );
     let scratch = std::env::temp_dir().join(format!("labkit-check-{lab}-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)?;
@@ -351,7 +393,7 @@ pub fn check_lab(lab: &str, bin: &Path, lab_dir: &Path) -> Result<()> {
     if let Ok(entries) = std::fs::read_dir(lab_dir.join("outputs")) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".txt") && !specs.iter().any(|s| s.file == name) {
+            if name.ends_with(".txt") && !all.iter().any(|s| s.file == name) {
                 problems.push(format!("outputs/{name} is not listed in transcripts.txt"));
             }
         }
@@ -370,7 +412,7 @@ pub fn check_lab(lab: &str, bin: &Path, lab_dir: &Path) -> Result<()> {
 
 fn check_one(lab: &str, bin: &Path, lab_dir: &Path, spec: &Spec, scratch: &Path) -> Result<()> {
     let (header, committed) = read(lab_dir, &spec.file)?;
-    let expected_command = command_line(lab, &spec.args);
+    let expected_command = command_line_with_features(lab, &spec.features, &spec.args);
     let command = header.split("  # ").next().unwrap_or("");
     ensure!(
         command == expected_command,
@@ -427,6 +469,17 @@ mod tests {
         assert!(parse_specs("no colon here").is_err());
         assert!(parse_specs("a.txt: x\na.txt: y").is_err());
         assert!(parse_specs("a.txt: x ; speed 3").is_err());
+        let with_features = parse_specs("d.txt: detect ; features detect check-scale 1").unwrap();
+        assert_eq!(with_features[0].features, ["detect"]);
+        assert_eq!(with_features[0].check_scale, 1.0);
+        assert_eq!(
+            command_line_with_features(
+                "deadlock",
+                &with_features[0].features,
+                &with_features[0].args
+            ),
+            "$ cargo run --release -p deadlock --features detect -- detect"
+        );
     }
 
     #[test]
@@ -435,6 +488,7 @@ mod tests {
             file: "a.txt".into(),
             args: vec!["w".into(), "--scale".into(), "1".into()],
             check_scale: 0.01,
+            features: vec![],
         };
         assert_eq!(spec.check_args(), ["w", "--scale", "0.01"]);
     }
