@@ -298,6 +298,38 @@ pub fn requests_on_threads(gil: &Gil, requests: u32, latency: Duration, cpu: u64
 }
 // ANCHOR_END: io
 
+// ANCHOR: solution
+/// The exercise: `requests` I/O-bound threads share the GIL with one
+/// CPU-bound thread counting down `countdown_steps`. Returns the time the
+/// slowest request took from start to finish, and the steps counted.
+pub fn requests_beside_a_countdown(
+    gil: &Gil,
+    requests: u32,
+    latency: Duration,
+    cpu_steps: u64,
+    countdown_steps: u64,
+) -> (Duration, u64) {
+    thread::scope(|scope| {
+        let counter = scope.spawn(|| count_down_holding(gil, countdown_steps));
+        let requesters: Vec<_> = (0..requests)
+            .map(|_| {
+                scope.spawn(move || {
+                    let start = Instant::now();
+                    request_holding(gil, latency, cpu_steps);
+                    start.elapsed()
+                })
+            })
+            .collect();
+        let slowest = requesters
+            .into_iter()
+            .map(|r| r.join().unwrap())
+            .max()
+            .unwrap_or_default();
+        (slowest, counter.join().unwrap())
+    })
+}
+// ANCHOR_END: solution
+
 /// A small run of the listing (in a debug build, well under a second).
 pub fn main() {
     let gil = Gil::new(Duration::from_millis(1));
@@ -325,4 +357,10 @@ pub fn main() {
     assert!(waited >= 3 * latency);
     assert!(elapsed >= latency);
     println!("3 waits of {latency:?} on 3 threads took {elapsed:.1?} in all");
+
+    // The exercise: the same waits next to a countdown that wants the GIL too.
+    let (slowest, counted) = requests_beside_a_countdown(&gil, 3, latency, 1_000, 5_000_000);
+    assert_eq!(counted, 5_000_000);
+    assert!(slowest >= latency);
+    println!("next to a countdown, the slowest request took {slowest:.1?}");
 }

@@ -197,6 +197,7 @@ fn countdown(
         "Counting down from {n}: the Python material's CPU-bound loop, {} switch interval.",
         format_duration(switch)
     ));
+    warm_up();
     let gil = Gil::new(switch);
     let (counted, cost) = measure(|| lock::count_down_holding(&gil, n));
     ensure!(counted == n, "1 thread counted {counted} of {n}");
@@ -254,6 +255,15 @@ fn countdown(
     results.speedups_against("countdown", "1 thread, GIL")
 }
 
+/// A few milliseconds of the same work before the first measured run, so
+/// that the first row does not also pay for cold caches and a CPU that is
+/// still raising its clock.
+fn warm_up() {
+    let gil = Gil::new(Gil::DEFAULT_SWITCH_INTERVAL);
+    lock::count_down_holding(&gil, 20_000_000);
+    std::hint::black_box(lock::fib_holding(25, &mut gil.acquire()));
+}
+
 /// `n` moved so that fib(n) does about `scale` times the work of fib(n) at
 /// scale 1: the work grows by the golden ratio per step of n.
 fn scaled_fib_n(n: u32, scale: labkit::Scale) -> u32 {
@@ -270,6 +280,7 @@ fn fib(common: &Common, results: &mut Results, n: u32) -> Result<()> {
         n + 1,
         100.0 / (1.0 + 1.0 / ((1.0 + 5f64.sqrt()) / 2.0))
     ));
+    warm_up();
     let gil = Gil::new(Gil::DEFAULT_SWITCH_INTERVAL);
     let ((a, b), cost) = measure(|| {
         let mut held = gil.acquire();
@@ -516,6 +527,7 @@ fn python_side_by_side(
 }
 
 fn add_rust_countdown(results: &mut Results, n: u64, tiny_switch: Duration) -> Result<()> {
+    warm_up();
     let gil = Gil::new(Gil::DEFAULT_SWITCH_INTERVAL);
     let (_, cost) = measure(|| lock::count_down_holding(&gil, n));
     results.push_measured("countdown, Rust Gil", "1 thread", cost);

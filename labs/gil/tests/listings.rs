@@ -202,3 +202,15 @@ fn the_pool_refuses_zero_workers_and_multi_line_tasks() {
     assert_eq!(pool.map(&["1 3".into()]).unwrap(), [expected.to_string()]);
     pool.shutdown().unwrap();
 }
+
+#[test]
+fn the_exercise_solution_finishes_everything() {
+    let result = within(Duration::from_secs(60), || {
+        let gil = Gil::new(Duration::from_millis(2));
+        lock::requests_beside_a_countdown(&gil, 4, Duration::from_millis(20), 1_000, 3_000_000)
+    });
+    let (slowest, counted) = result;
+    assert_eq!(counted, 3_000_000);
+    // A sleep never ends early, whatever the GIL does around it.
+    assert!(slowest >= Duration::from_millis(20), "{slowest:?}");
+}
