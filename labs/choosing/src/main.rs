@@ -228,7 +228,9 @@ fn run_report(common: Common) -> Result<()> {
 
     let table = report::markdown(&outcomes);
     let markdown = format!(
-        "Measured with `cargo run --release -p choosing -- report --scale {}` on {} cores.\n\n{table}",
+        "Measured with `cargo run --release -p choosing -- report --scale {}` on {} cores. \
+         Times measured here are at that scale (every delay and size multiplied by it); \
+         Python's are at full size. Speedups do not depend on the scale.\n\n{table}",
         common.scale,
         labkit::os::cores()
     );

@@ -29,15 +29,17 @@ pub struct Headline {
     pub measure: Measure,
 }
 
-/// What the report reads from a headline's rows.
+/// What the report reads from a headline's rows. Variants are found by
+/// name: a row whose variant is exactly the text given, or else the first
+/// row whose variant contains it (labs put sizes in some names, such as
+/// "2 threads, GIL, 5.0 ms switch").
 #[derive(Debug, Clone, Copy)]
 pub enum Measure {
-    /// `baseline`'s wall time over `contender`'s, next to Python's reported
-    /// (baseline seconds, contender seconds) when the material has them.
+    /// How much faster `contender` is than `baseline`.
     Speedup {
-        baseline: &'static str,
+        baseline: Baseline,
         contender: &'static str,
-        python: Option<(f64, f64)>,
+        python: Python,
     },
     /// The column `key` of the row `variant`, next to what Python printed.
     Value {
@@ -45,6 +47,27 @@ pub enum Measure {
         key: &'static str,
         python: &'static str,
     },
+}
+
+/// What a speedup is measured against.
+#[derive(Debug, Clone, Copy)]
+pub enum Baseline {
+    /// The wall time of another variant of the same run.
+    Variant(&'static str),
+    /// A duration column of the contender's own row: the waits it simulates,
+    /// added up, which is what running them one after another would take.
+    WaitsAddedUp(&'static str),
+}
+
+/// What the Python material reported for a headline.
+#[derive(Debug, Clone, Copy)]
+pub enum Python {
+    /// Baseline and contender wall times, in seconds.
+    Times(f64, f64),
+    /// Only a speedup.
+    Speedup(f64),
+    /// No number for this experiment.
+    Nothing,
 }
 
 /// Every chapter's headline, in the book's order.
@@ -66,9 +89,9 @@ pub const HEADLINES: &[Headline] = &[
         args: &["pool"],
         what: "the same 5 log files: one after another vs a pool of 5 threads",
         measure: Measure::Speedup {
-            baseline: "sequential",
+            baseline: Baseline::Variant("sequential"),
             contender: "pool of 5 workers",
-            python: Some((5.0, 1.0)),
+            python: Python::Times(5.0, 1.0),
         },
     },
 ];
@@ -158,8 +181,10 @@ pub fn run_headline(
     let rows: Vec<Value> = serde_json::from_str(&out.stdout)
         .with_context(|| format!("`{command} --json` did not print a JSON array of rows"))?;
     let row = |variant: &str| -> Result<&Value> {
+        let named = |row: &&Value| row["variant"].as_str().unwrap_or("").to_string();
         rows.iter()
-            .find(|row| row["variant"] == variant)
+            .find(|row| named(row) == variant)
+            .or_else(|| rows.iter().find(|row| named(row).contains(variant)))
             .with_context(|| {
                 let names: Vec<String> = rows.iter().map(|r| r["variant"].to_string()).collect();
                 format!(
@@ -179,10 +204,24 @@ pub fn run_headline(
             contender,
             python,
         } => {
-            let (base, fast) = (wall(row(baseline)?)?, wall(row(contender)?)?);
+            let contender = row(contender)?;
+            let fast = wall(contender)?;
+            let base = match baseline {
+                Baseline::Variant(variant) => wall(row(variant)?)?,
+                Baseline::WaitsAddedUp(key) => contender[key]
+                    .as_str()
+                    .and_then(labkit::timing::parse_duration)
+                    .with_context(|| format!("`{command}`: no duration in column '{key}'"))?
+                    .as_secs_f64(),
+            };
+            let (python, python_speedup) = match python {
+                Python::Times(b, c) => (format!("{b:.2} s → {c:.2} s"), Some(b / c)),
+                Python::Speedup(x) => ("—".to_string(), Some(x)),
+                Python::Nothing => ("—".to_string(), None),
+            };
             (
-                python.map_or("—".to_string(), |(b, c)| format!("{b:.2} s → {c:.2} s")),
-                python.map(|(b, c)| b / c),
+                python,
+                python_speedup,
                 format!("{} → {}", secs(base), secs(fast)),
                 Some(if fast > 0.0 { base / fast } else { 0.0 }),
                 fast,
