@@ -1,0 +1,196 @@
+// Listing: the bank account with a lock around check-and-subtract.
+//
+// A module of the `locks` lab and a complete program the book runs on its own
+// (see `main` at the bottom): standard library only.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Barrier, Mutex};
+use std::thread;
+use std::time::Duration;
+
+/// What one customer got at the counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Withdrawal {
+    /// The money was handed out; `remaining` is the balance right after.
+    Paid { amount: i64, remaining: i64 },
+    /// The teller said "not enough money".
+    Refused { amount: i64 },
+}
+
+impl Withdrawal {
+    pub fn amount(self) -> i64 {
+        match self {
+            Withdrawal::Paid { amount, .. } | Withdrawal::Refused { amount } => amount,
+        }
+    }
+
+    pub fn is_paid(self) -> bool {
+        matches!(self, Withdrawal::Paid { .. })
+    }
+}
+
+// ANCHOR: withdraw_locked
+/// The tutorial's `withdraw_with_locked`. The balance lives *inside* the
+/// mutex, so the only way to read or change it is through the guard that
+/// `lock()` returns, and the guard unlocks when it goes out of scope: there
+/// is no way to forget the lock, nor to keep using the balance after it.
+pub fn withdraw_locked(balance: &Mutex<i64>, amount: i64, pause: impl FnOnce()) -> Withdrawal {
+    let mut balance = balance.lock().unwrap(); // `with lock:`
+    if *balance >= amount {
+        pause(); // the teller counts the notes, still holding the lock
+        *balance -= amount;
+        Withdrawal::Paid {
+            amount,
+            remaining: *balance,
+        }
+    } else {
+        Withdrawal::Refused { amount }
+    }
+} // the guard is dropped here: unlocked
+// ANCHOR_END: withdraw_locked
+
+/// Who gets the lock first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Customers take the lock in queue order, as they did in the tutorial's run.
+    Queue,
+    /// All threads are released together; the lock goes to whoever wins.
+    Free,
+}
+
+// ANCHOR: all_at_once
+/// Every customer on their own thread at once, as in the tutorial. With
+/// `Order::Queue` each thread waits for its turn to *ask* for the lock, which
+/// reproduces the tutorial's run exactly; with `Order::Free` the order in
+/// which they get the lock is up to the machine.
+pub fn all_at_once(
+    opening: i64,
+    amounts: &[i64],
+    pause: Duration,
+    order: Order,
+) -> (Vec<Withdrawal>, i64) {
+    let balance = Mutex::new(opening);
+    let start = Barrier::new(amounts.len());
+    let next_to_ask = AtomicUsize::new(0);
+    let mut reports: Vec<(usize, Withdrawal)> = thread::scope(|s| {
+        let customers: Vec<_> = amounts
+            .iter()
+            .enumerate()
+            .map(|(position, &amount)| {
+                let (balance, start, next_to_ask) = (&balance, &start, &next_to_ask);
+                s.spawn(move || {
+                    start.wait();
+                    if order == Order::Queue {
+                        while next_to_ask.load(Ordering::SeqCst) != position {
+                            thread::yield_now();
+                        }
+                    }
+                    let report = withdraw_locked(balance, amount, || {
+                        // We hold the lock: let the next customer queue up on it.
+                        next_to_ask.fetch_add(1, Ordering::SeqCst);
+                        thread::sleep(pause);
+                    });
+                    if !report.is_paid() {
+                        next_to_ask.fetch_add(1, Ordering::SeqCst);
+                    }
+                    (position, report)
+                })
+            })
+            .collect();
+        customers
+            .into_iter()
+            .map(|c| c.join().expect("a customer's thread panicked"))
+            .collect()
+    });
+    reports.sort(); // queue order, whatever order the threads finished in
+    let reports = reports.into_iter().map(|(_, report)| report).collect();
+    (reports, balance.into_inner().unwrap())
+}
+// ANCHOR_END: all_at_once
+
+/// The end of one run, with the order of the customers forgotten: who was
+/// paid, who was refused, what is left.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Outcome {
+    pub paid: Vec<i64>,
+    pub refused: Vec<i64>,
+    pub balance: i64,
+}
+
+impl Outcome {
+    /// Forgets the order of `reports` (amounts sorted, largest first).
+    pub fn of(reports: &[Withdrawal], balance: i64) -> Outcome {
+        let mut paid: Vec<i64> = reports
+            .iter()
+            .filter(|w| w.is_paid())
+            .map(|w| w.amount())
+            .collect();
+        let mut refused: Vec<i64> = reports
+            .iter()
+            .filter(|w| !w.is_paid())
+            .map(|w| w.amount())
+            .collect();
+        paid.sort_by(|a, b| b.cmp(a));
+        refused.sort_by(|a, b| b.cmp(a));
+        Outcome {
+            paid,
+            refused,
+            balance,
+        }
+    }
+}
+
+// ANCHOR: possible_outcomes
+/// Every outcome the lock allows. The lock makes each withdrawal happen
+/// whole, one at a time, but says nothing about *which* customer goes
+/// first: so the possible outcomes are those of every queue order, run one
+/// customer after another.
+pub fn possible_outcomes(opening: i64, amounts: &[i64]) -> BTreeSet<Outcome> {
+    let mut outcomes = BTreeSet::new();
+    for order in permutations(amounts) {
+        let balance = Mutex::new(opening);
+        let reports: Vec<Withdrawal> = order
+            .iter()
+            .map(|&amount| withdraw_locked(&balance, amount, || {}))
+            .collect();
+        outcomes.insert(Outcome::of(&reports, balance.into_inner().unwrap()));
+    }
+    outcomes
+}
+// ANCHOR_END: possible_outcomes
+
+/// Every ordering of `items` (n! of them; the lab has at most 4 customers).
+pub fn permutations(items: &[i64]) -> Vec<Vec<i64>> {
+    if items.len() <= 1 {
+        return vec![items.to_vec()];
+    }
+    let mut all = Vec::new();
+    for (i, &first) in items.iter().enumerate() {
+        let mut rest = items.to_vec();
+        rest.remove(i);
+        for mut tail in permutations(&rest) {
+            tail.insert(0, first);
+            all.push(tail);
+        }
+    }
+    all
+}
+
+/// The tutorial's account: 100 in the bank, four customers.
+pub const OPENING_BALANCE: i64 = 100;
+pub const AMOUNTS: [i64; 4] = [80, 70, 50, 20];
+
+/// A small run of the listing, with 10 ms pauses instead of 1 s.
+pub fn main() {
+    let pause = Duration::from_millis(10);
+    let (reports, balance) = all_at_once(OPENING_BALANCE, &AMOUNTS, pause, Order::Queue);
+    println!("queue order: {reports:?}, balance {balance}");
+    assert_eq!(Outcome::of(&reports, balance).paid, [80, 20]);
+    assert_eq!(balance, 0);
+    let possible = possible_outcomes(OPENING_BALANCE, &AMOUNTS);
+    println!("possible outcomes: {possible:?}");
+    let (reports, balance) = all_at_once(OPENING_BALANCE, &AMOUNTS, pause, Order::Free);
+    println!("free order: {reports:?}, balance {balance}");
+    assert!(possible.contains(&Outcome::of(&reports, balance)));
+}

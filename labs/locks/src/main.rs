@@ -1,0 +1,278 @@
+//! `locks`: the command line of the "Locks" chapter's lab.
+
+use std::process::ExitCode;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use labkit::timing::format_duration;
+use labkit::{Common, Measurement, Results, measure};
+use locks::bank_locked::{self, Order, Outcome, Withdrawal};
+use locks::costs::time_per_op;
+use locks::{hold, model, mutexes};
+
+/// Locks: the bank account fixed, guards held too long, and what a lock costs.
+///
+/// The Python threading tutorial's bank (balance 100; 80, 70, 50 and 20
+/// withdrawn at once) with a lock around check-and-subtract, the price of
+/// holding a lock across a slow wait, and ns per lock+unlock for
+/// std::sync::Mutex, parking_lot::Mutex and an atomic fetch_add.
+#[derive(Parser, Debug)]
+#[command(name = "locks", version)]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    experiment: Experiment,
+}
+
+#[derive(Subcommand, Debug)]
+enum Experiment {
+    /// The tutorial's bank with a lock: queue order, free order, every possible outcome, loom.
+    BankLocked {
+        #[command(flatten)]
+        account: Account,
+    },
+    /// Sellers holding a lock across a 1 s wait, vs releasing it first.
+    HoldAcrossSleep {
+        /// How many seller threads start together.
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+        sellers: u32,
+    },
+    /// ns per lock+unlock (std vs parking_lot), per read lock, per fetch_add; 1 and 2 threads.
+    Costs {
+        /// Operations per thread, before --scale.
+        #[arg(long, default_value_t = FULL_OPS, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+        ops: u64,
+    },
+}
+
+/// The account and the queue of customers.
+#[derive(Args, Debug)]
+struct Account {
+    /// What is in the account before anyone withdraws.
+    #[arg(long, default_value_t = bank_locked::OPENING_BALANCE, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(i64).range(0..=MAX_MONEY))]
+    balance: i64,
+    /// The amounts the customers withdraw, in queue order, comma-separated
+    /// (1 to 4 customers, each 1 to 1000000000).
+    #[arg(long, default_value = "80,70,50,20", allow_hyphen_values = true,
+          value_parser = parse_amounts)]
+    amounts: Amounts,
+}
+
+/// The customers' withdrawals, checked: 1 to 4 of them (loom models at most
+/// 4 threads besides its own), each between 1 and `MAX_MONEY`.
+#[derive(Debug, Clone)]
+struct Amounts(Vec<i64>);
+
+impl std::ops::Deref for Amounts {
+    type Target = Vec<i64>;
+    fn deref(&self) -> &Vec<i64> {
+        &self.0
+    }
+}
+
+fn parse_amounts(text: &str) -> Result<Amounts, String> {
+    let mut amounts = Vec::new();
+    for item in text.split(',').map(str::trim) {
+        let amount: i64 = item.parse().map_err(|err: std::num::ParseIntError| {
+            use std::num::IntErrorKind::{NegOverflow, PosOverflow};
+            match err.kind() {
+                PosOverflow | NegOverflow => format!("'{item}' does not fit in a 64-bit integer"),
+                _ => format!("'{item}' is not a whole number"),
+            }
+        })?;
+        if !(1..=MAX_MONEY).contains(&amount) {
+            return Err(format!(
+                "a withdrawal must be between 1 and {MAX_MONEY}, got {amount}"
+            ));
+        }
+        amounts.push(amount);
+    }
+    if amounts.len() > 4 {
+        return Err(format!("at most 4 customers, got {}", amounts.len()));
+    }
+    Ok(Amounts(amounts))
+}
+
+/// The largest balance or withdrawal the lab accepts: small enough that no
+/// sum or difference of at most 4 of them can overflow an `i64`.
+const MAX_MONEY: i64 = 1_000_000_000;
+/// The tutorial's teller takes 1 s (`time.sleep(1)`), holding the lock.
+const TELLER_PAUSE: Duration = Duration::from_secs(1);
+/// The slow wait each seller makes (a receipt printer, say).
+const PRINTER_WAIT: Duration = Duration::from_secs(1);
+/// Operations per thread in `costs`: enough for a few hundred ms per row.
+const FULL_OPS: u64 = 20_000_000;
+
+fn main() -> ExitCode {
+    labkit::cli::run(|cli: Cli| run(cli.common, cli.experiment))
+}
+
+fn run(common: Common, experiment: Experiment) -> Result<()> {
+    let mut results = Results::new();
+    match experiment {
+        Experiment::BankLocked { account } => bank(&common, &account, &mut results)?,
+        Experiment::HoldAcrossSleep { sellers } => hold_experiment(&common, sellers, &mut results)?,
+        Experiment::Costs { ops } => costs_experiment(&common, ops, &mut results),
+    }
+    results.print(common.json);
+    Ok(())
+}
+
+fn list(amounts: &[i64]) -> String {
+    if amounts.is_empty() {
+        return "none".to_string();
+    }
+    let items: Vec<String> = amounts.iter().map(|a| a.to_string()).collect();
+    items.join(", ")
+}
+
+fn push_outcome(results: &mut Results, variant: &str, cost: Measurement, outcome: &Outcome) {
+    results
+        .push_measured("bank-locked", variant, cost)
+        .with("paid", list(&outcome.paid))
+        .with("refused", list(&outcome.refused))
+        .with("balance", outcome.balance);
+}
+
+fn bank(common: &Common, account: &Account, results: &mut Results) -> Result<()> {
+    let (opening, amounts): (i64, &[i64]) = (account.balance, &account.amounts);
+    let pause = common.scale.duration(TELLER_PAUSE);
+    common.say(format!(
+        "Balance {opening}; customers withdraw {}; the teller pauses {} holding the lock.",
+        list(amounts),
+        format_duration(pause)
+    ));
+    common.say(format!(
+        "If all {} of them withdraw money at the counter simultaneously..., but with a lock!",
+        amounts.len()
+    ));
+    let ((reports, balance), cost) =
+        measure(|| bank_locked::all_at_once(opening, amounts, pause, Order::Queue));
+    for report in &reports {
+        match *report {
+            Withdrawal::Paid { amount, remaining } => {
+                common.say(format!("  Getting money..., the amount is {amount}"));
+                common.say(format!("  Get {amount}, {remaining} remaining..."));
+            }
+            Withdrawal::Refused { .. } => common.say("  Error! You don't have enough money!"),
+        }
+    }
+    push_outcome(
+        results,
+        "queue order",
+        cost,
+        &Outcome::of(&reports, balance),
+    );
+    let possible = bank_locked::possible_outcomes(opening, amounts);
+    let ((reports, balance), cost) =
+        measure(|| bank_locked::all_at_once(opening, amounts, pause, Order::Free));
+    let free = Outcome::of(&reports, balance);
+    anyhow::ensure!(
+        possible.contains(&free),
+        "the free-order run ended in an outcome no queue order gives: {free:?}"
+    );
+    push_outcome(results, "free order", cost, &free);
+
+    common.say(format!(
+        "The outcomes a lock allows (every queue order, one customer at a time): {}",
+        possible.len()
+    ));
+    for outcome in &possible {
+        common.say(format!(
+            "  paid {}; refused {}; balance {}",
+            list(&outcome.paid),
+            list(&outcome.refused),
+            outcome.balance
+        ));
+    }
+    let seen = model::explore_locked_bank(&model::builder(), opening, amounts);
+    let expected: std::collections::BTreeSet<model::Ending> = possible
+        .iter()
+        .map(|o| (o.paid.clone(), o.balance))
+        .collect();
+    anyhow::ensure!(
+        seen.endings == expected,
+        "loom saw {:?}, the queue orders give {expected:?}",
+        seen.endings
+    );
+    common.say(format!(
+        "loom (preemption bound {}): no overdraft in any of {} interleavings, and they end in exactly those outcomes.",
+        model::builder().preemption_bound.unwrap_or(0),
+        seen.interleavings
+    ));
+    Ok(())
+}
+
+/// One seller's work: `hold::sell_holding_the_lock` or `hold::sell_then_release`.
+type Sell = fn(&std::sync::Mutex<Vec<u32>>, u32, Duration);
+
+fn hold_experiment(common: &Common, sellers: u32, results: &mut Results) -> Result<()> {
+    let printer = common.scale.duration(PRINTER_WAIT);
+    common.say(format!(
+        "{sellers} sellers start together; each records a sale under a lock, then waits {} for a printer.",
+        format_duration(printer)
+    ));
+    let variants: [(&str, Sell); 2] = [
+        ("guard held across the wait", hold::sell_holding_the_lock),
+        ("guard dropped before the wait", hold::sell_then_release),
+    ];
+    for (variant, sell) in variants {
+        let ((wall, sales), cost) = measure(|| hold::run_sellers(sellers, printer, sell));
+        anyhow::ensure!(sales.len() == sellers as usize, "a sale was lost");
+        results
+            .push_measured("hold-across-sleep", variant, cost)
+            .with("sellers", sellers)
+            .with("printer waits", format_duration(printer * sellers))
+            .with("start to last sale", format_duration(wall));
+    }
+    results.speedups_against("hold-across-sleep", "guard held across the wait")
+}
+
+fn costs_experiment(common: &Common, ops: u64, results: &mut Results) {
+    let per_thread = common.scale.count(ops);
+    for (name, bytes) in mutexes::sizes() {
+        common.say(format!("size_of::<{name}>() = {bytes}"));
+    }
+    common.say(format!(
+        "Each thread does {per_thread} operations; ns/op is wall time / operations per thread."
+    ));
+    for threads in [1, 2] {
+        let label = |what: &str| {
+            format!(
+                "{what}, {threads} thread{}",
+                if threads == 1 { "" } else { "s" }
+            )
+        };
+        let mut row = |variant: String, (wall, ns): (Duration, f64)| {
+            results
+                .push("costs", &variant, wall)
+                .with("threads", threads)
+                .with("ops per thread", per_thread)
+                .with("ns/op", format!("{ns:.1}"));
+        };
+        row(
+            label("std Mutex lock+unlock"),
+            time_per_op(&std::sync::Mutex::new(0u64), threads, per_thread),
+        );
+        row(
+            label("parking_lot Mutex lock+unlock"),
+            time_per_op(&parking_lot::Mutex::new(0u64), threads, per_thread),
+        );
+        row(
+            label("std RwLock read"),
+            time_per_op(&std::sync::RwLock::new(0u64), threads, per_thread),
+        );
+        row(
+            label("parking_lot RwLock read"),
+            time_per_op(&parking_lot::RwLock::new(0u64), threads, per_thread),
+        );
+        row(
+            label("AtomicU64 fetch_add"),
+            time_per_op(&AtomicU64::new(0), threads, per_thread),
+        );
+    }
+}

@@ -1,0 +1,75 @@
+//! The numbers the chapter quotes hold in the committed transcripts.
+
+use std::path::Path;
+use std::time::Duration;
+
+use labkit::results::Table;
+use labkit::timing::parse_duration;
+
+fn table(file: &str) -> Table {
+    let lab = Path::new(env!("CARGO_MANIFEST_DIR"));
+    labkit::transcript::tables(lab, file).unwrap().remove(0)
+}
+
+fn wall(table: &Table, variant: &str) -> Duration {
+    parse_duration(table.cell(variant, "wall").unwrap()).unwrap()
+}
+
+#[test]
+fn the_locked_bank_pays_80_and_20_and_ends_at_0() {
+    let bank = table("bank-locked.txt");
+    assert_eq!(bank.cell("queue order", "paid"), Some("80, 20"));
+    assert_eq!(bank.cell("queue order", "refused"), Some("70, 50"));
+    assert_eq!(bank.cell("queue order", "balance"), Some("0"));
+    let free: i64 = bank.cell("free order", "balance").unwrap().parse().unwrap();
+    assert!([0, 10, 30].contains(&free), "{free}");
+    // Two payments, each holding the lock for its 1 s pause: about 2 s, like Python's.
+    let queue = wall(&bank, "queue order");
+    assert!(queue >= Duration::from_secs(2), "{queue:?}");
+    assert!(queue < Duration::from_millis(2300), "{queue:?}");
+}
+
+#[test]
+fn holding_the_lock_across_the_wait_serialises_the_sellers() {
+    let hold = table("hold-across-sleep.txt");
+    let held = wall(&hold, "guard held across the wait");
+    let released = wall(&hold, "guard dropped before the wait");
+    // 4 sellers x 1 s one after another, vs all four waits at once.
+    assert!(held >= Duration::from_secs(4), "{held:?}");
+    assert!(held < Duration::from_millis(4400), "{held:?}");
+    assert!(released >= Duration::from_secs(1), "{released:?}");
+    assert!(released < Duration::from_millis(1300), "{released:?}");
+}
+
+#[test]
+fn contention_costs_more_than_the_lock_itself() {
+    let costs = table("costs.txt");
+    let ns = |variant: &str| -> f64 { costs.cell(variant, "ns/op").unwrap().parse().unwrap() };
+    for lock in [
+        "std Mutex lock+unlock",
+        "parking_lot Mutex lock+unlock",
+        "AtomicU64 fetch_add",
+    ] {
+        let (alone, contended) = (
+            ns(&format!("{lock}, 1 thread")),
+            ns(&format!("{lock}, 2 threads")),
+        );
+        assert!(alone > 0.0);
+        assert!(
+            contended > alone,
+            "{lock}: {alone} ns alone, {contended} ns contended"
+        );
+    }
+    // An atomic add is cheaper than a lock+unlock, alone and contended.
+    for threads in ["1 thread", "2 threads"] {
+        let atomic = ns(&format!("AtomicU64 fetch_add, {threads}"));
+        let mutex = ns(&format!("std Mutex lock+unlock, {threads}"));
+        assert!(
+            atomic < mutex,
+            "{threads}: fetch_add {atomic} ns, mutex {mutex} ns"
+        );
+    }
+    // Uncontended, a lock+unlock is tens of nanoseconds, not microseconds.
+    assert!(ns("std Mutex lock+unlock, 1 thread") < 100.0);
+    assert!(ns("parking_lot Mutex lock+unlock, 1 thread") < 100.0);
+}

@@ -1,0 +1,185 @@
+// Listing: the Python tutorial's bank account, ported to Rust with atomics.
+//
+// This file is a module of the `races` lab *and* a complete program the book
+// compiles and runs on its own (see `main` at the bottom), so it uses nothing
+// but the standard library.
+
+use std::sync::Barrier;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::thread;
+use std::time::Duration;
+
+/// What one customer got at the counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Withdrawal {
+    /// The money was handed out; `remaining` is the balance right after.
+    Paid { amount: i64, remaining: i64 },
+    /// The teller said "not enough money".
+    Refused { amount: i64 },
+}
+
+impl Withdrawal {
+    pub fn amount(self) -> i64 {
+        match self {
+            Withdrawal::Paid { amount, .. } | Withdrawal::Refused { amount } => amount,
+        }
+    }
+
+    pub fn is_paid(self) -> bool {
+        matches!(self, Withdrawal::Paid { .. })
+    }
+}
+
+// ANCHOR: withdraw
+/// The tutorial's `withdraw`, step for step. The balance is an `AtomicI64`,
+/// so every single read and write of it is atomic and the compiler accepts
+/// sharing it between threads. The withdrawal as a whole is still two
+/// separate steps, a check and then an act, and other threads may run in
+/// between: `pause` stands for the tutorial's `time.sleep(1)`.
+pub fn withdraw(balance: &AtomicI64, amount: i64, pause: impl FnOnce()) -> Withdrawal {
+    let seen = balance.load(Ordering::SeqCst); // check...
+    if seen >= amount {
+        pause(); // ...the teller counts the notes...
+        let before = balance.fetch_sub(amount, Ordering::SeqCst); // ...then act
+        Withdrawal::Paid {
+            amount,
+            remaining: before - amount,
+        }
+    } else {
+        Withdrawal::Refused { amount }
+    }
+}
+// ANCHOR_END: withdraw
+
+// ANCHOR: in_turn
+/// "If they take turns": each customer's thread is started and joined before
+/// the next one starts, so no two withdrawals ever overlap.
+pub fn in_turn(opening: i64, amounts: &[i64], pause: Duration) -> (Vec<Withdrawal>, i64) {
+    let balance = AtomicI64::new(opening);
+    let mut reports = Vec::new();
+    for &amount in amounts {
+        let customer = thread::scope(|s| {
+            s.spawn(|| withdraw(&balance, amount, || thread::sleep(pause)))
+                .join()
+        });
+        reports.push(customer.expect("a customer's thread panicked"));
+    }
+    (reports, balance.load(Ordering::SeqCst))
+}
+// ANCHOR_END: in_turn
+
+// ANCHOR: all_at_once
+/// "If the four of them withdraw simultaneously", with the bad interleaving
+/// forced rather than left to luck: nobody acts until every customer who saw
+/// enough money has checked (a `Barrier`), and then they act in the order
+/// they queued (a turn counter), so the reports are the same on every run.
+pub fn all_at_once(opening: i64, amounts: &[i64], pause: Duration) -> (Vec<Withdrawal>, i64) {
+    let balance = AtomicI64::new(opening);
+    // Until someone acts, everyone reads `opening`; so these are the
+    // customers whose check will pass, and the barrier waits for all of them.
+    let passing = amounts.iter().filter(|&&amount| amount <= opening).count();
+    let everyone_checked = Barrier::new(passing.max(1));
+    let next_to_act = AtomicUsize::new(0);
+    let reports: Vec<Withdrawal> = thread::scope(|s| {
+        let customers: Vec<_> = amounts
+            .iter()
+            .enumerate()
+            .map(|(queue_position, &amount)| {
+                let (balance, everyone_checked, next_to_act) =
+                    (&balance, &everyone_checked, &next_to_act);
+                // Only customers who pass the check take a turn to act.
+                let turn = amounts[..queue_position]
+                    .iter()
+                    .filter(|&&earlier| earlier <= opening)
+                    .count();
+                s.spawn(move || {
+                    let report = withdraw(balance, amount, || {
+                        everyone_checked.wait(); // all checks are done...
+                        thread::sleep(pause); // ...the tellers count the notes...
+                        while next_to_act.load(Ordering::SeqCst) != turn {
+                            thread::yield_now(); // ...and hand them out in queue order
+                        }
+                    });
+                    if report.is_paid() {
+                        next_to_act.fetch_add(1, Ordering::SeqCst);
+                    }
+                    (queue_position, report)
+                })
+            })
+            .collect();
+        let mut reports: Vec<_> = customers
+            .into_iter()
+            .map(|c| c.join().expect("a customer's thread panicked"))
+            .collect();
+        reports.sort(); // report in queue order, whatever order the threads finished in
+        reports.into_iter().map(|(_, report)| report).collect()
+    });
+    (reports, balance.load(Ordering::SeqCst))
+}
+// ANCHOR_END: all_at_once
+
+// ANCHOR: withdraw_atomically
+/// Check and act fused into one atomic step: `fetch_update` reads the
+/// balance, asks the closure for the new value and stores it only if nobody
+/// changed the balance in between (otherwise it reads again and retries).
+/// There is no moment at which another thread can slip in.
+pub fn withdraw_atomically(balance: &AtomicI64, amount: i64) -> Withdrawal {
+    let update = balance.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |current| {
+        (current >= amount).then_some(current - amount)
+    });
+    match update {
+        Ok(before) => Withdrawal::Paid {
+            amount,
+            remaining: before - amount,
+        },
+        Err(_) => Withdrawal::Refused { amount },
+    }
+}
+// ANCHOR_END: withdraw_atomically
+
+/// Runs every customer's `withdraw_atomically` on its own thread, all
+/// released at once by a barrier: the order is whatever the machine does.
+pub fn atomically_at_once(opening: i64, amounts: &[i64]) -> (Vec<Withdrawal>, i64) {
+    let balance = AtomicI64::new(opening);
+    let start = Barrier::new(amounts.len());
+    let mut reports: Vec<Withdrawal> = thread::scope(|s| {
+        let customers: Vec<_> = amounts
+            .iter()
+            .map(|&amount| {
+                let (balance, start) = (&balance, &start);
+                s.spawn(move || {
+                    start.wait();
+                    withdraw_atomically(balance, amount)
+                })
+            })
+            .collect();
+        customers
+            .into_iter()
+            .map(|c| c.join().expect("a customer's thread panicked"))
+            .collect()
+    });
+    reports.sort_by_key(|w| std::cmp::Reverse(w.amount()));
+    (reports, balance.load(Ordering::SeqCst))
+}
+
+/// The tutorial's account: 100 in the bank, four customers.
+pub const OPENING_BALANCE: i64 = 100;
+pub const AMOUNTS: [i64; 4] = [80, 70, 50, 20];
+
+/// A small run of the listing, with 10 ms pauses instead of 1 s.
+pub fn main() {
+    let pause = Duration::from_millis(10);
+    let (reports, balance) = in_turn(OPENING_BALANCE, &AMOUNTS, pause);
+    println!("in turn: {reports:?}, balance {balance}");
+    assert_eq!(balance, 0);
+    let (reports, balance) = all_at_once(OPENING_BALANCE, &AMOUNTS, pause);
+    println!("all at once: {reports:?}, balance {balance}");
+    assert!(reports.iter().all(|w| w.is_paid()));
+    assert_eq!(
+        balance, -120,
+        "every check passed, so every withdrawal happened"
+    );
+    let (reports, balance) = atomically_at_once(OPENING_BALANCE, &AMOUNTS);
+    println!("fetch_update: {reports:?}, balance {balance}");
+    assert!(balance >= 0);
+}
