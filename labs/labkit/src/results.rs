@@ -206,7 +206,7 @@ pub fn table(header: &[impl AsRef<str>], rows: impl IntoIterator<Item = Vec<Stri
             .unwrap_or(0)
     };
     let widths: Vec<usize> = (0..columns).map(width).collect();
-    let numeric = |cell: &str| cell.starts_with(|c: char| c.is_ascii_digit() || c == '-');
+    let numeric = |cell: &str| is_number(cell);
     let line = |cells: &[String]| {
         let mut out = String::from("|");
         for (i, w) in widths.iter().enumerate() {
@@ -231,6 +231,19 @@ pub fn table(header: &[impl AsRef<str>], rows: impl IntoIterator<Item = Vec<Stri
         out.push_str(&line(row));
     }
     out
+}
+
+/// Is `cell` a number, possibly with a unit (`6.004 s`, `1.96x`, `42 %`)?
+/// Such cells are right-aligned; text such as `2 threads` is not a number.
+fn is_number(cell: &str) -> bool {
+    const UNITS: [&str; 11] = [
+        " s", " ms", " µs", " ns", "x", " %", "%", " B", " KiB", " MiB", " GiB",
+    ];
+    let bare = UNITS
+        .iter()
+        .find_map(|unit| cell.strip_suffix(unit))
+        .unwrap_or(cell);
+    !bare.is_empty() && bare.replace(['_', ','], "").parse::<f64>().is_ok()
 }
 
 /// A pipe table read back from text: its header and its rows of cells.
@@ -315,6 +328,16 @@ mod tests {
             }
         }
         assert_eq!(rows[1]["cities"], 5);
+    }
+
+    #[test]
+    fn numbers_are_told_from_text() {
+        for number in ["6.004 s", "12.3 µs", "1.96x", "42", "-120", "1,000", "3 %"] {
+            assert!(is_number(number), "{number}");
+        }
+        for text in ["2 threads", "sequential", "10 waits on 10 threads", "", "x"] {
+            assert!(!is_number(text), "{text}");
+        }
     }
 
     #[test]
