@@ -50,6 +50,36 @@ pub fn withdraw_locked(balance: &Mutex<i64>, amount: i64, pause: impl FnOnce()) 
 } // the guard is dropped here: unlocked
 // ANCHOR_END: withdraw_locked
 
+// ANCHOR: solution
+/// The exercise: the same decision under the lock, but the teller's pause
+/// outside it. The money is taken out of the balance (reserved) while the
+/// guard is alive; the guard's block ends; the notes are counted with the
+/// lock free for the next customer. Check and subtract still happen under
+/// one guard, so nobody can overdraw.
+pub fn withdraw_reserving_first(
+    balance: &Mutex<i64>,
+    amount: i64,
+    pause: impl FnOnce(),
+) -> Withdrawal {
+    let reserved = {
+        let mut balance = balance.lock().unwrap();
+        if *balance >= amount {
+            *balance -= amount;
+            Some(*balance)
+        } else {
+            None
+        }
+    }; // unlocked here
+    match reserved {
+        Some(remaining) => {
+            pause(); // counting the notes, holding nothing
+            Withdrawal::Paid { amount, remaining }
+        }
+        None => Withdrawal::Refused { amount },
+    }
+}
+// ANCHOR_END: solution
+
 /// Who gets the lock first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {

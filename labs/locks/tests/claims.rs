@@ -69,7 +69,21 @@ fn contention_costs_more_than_the_lock_itself() {
             "{threads}: fetch_add {atomic} ns, mutex {mutex} ns"
         );
     }
-    // Uncontended, a lock+unlock is tens of nanoseconds, not microseconds.
-    assert!(ns("std Mutex lock+unlock, 1 thread") < 100.0);
-    assert!(ns("parking_lot Mutex lock+unlock, 1 thread") < 100.0);
+    // Uncontended, a lock+unlock takes a few nanoseconds.
+    assert!(ns("std Mutex lock+unlock, 1 thread") < 25.0);
+    assert!(ns("parking_lot Mutex lock+unlock, 1 thread") < 25.0);
+}
+
+#[test]
+fn the_sizes_the_chapter_quotes() {
+    let lab = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (_, body) = labkit::transcript::read(lab, "costs.txt").unwrap();
+    for line in [
+        "size_of::<std::sync::Mutex<()>>() = 8",
+        "size_of::<parking_lot::Mutex<()>>() = 1",
+        "size_of::<std::sync::Mutex<u64>>() = 16",
+        "size_of::<parking_lot::Mutex<u64>>() = 16",
+    ] {
+        assert!(body.lines().any(|l| l == line), "missing: {line}");
+    }
 }

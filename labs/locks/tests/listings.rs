@@ -146,3 +146,41 @@ fn condvar_waits_for_a_deposit_and_rwlock_lets_readers_in_together() {
     });
     assert_eq!(left, 10);
 }
+
+#[test]
+fn reserving_first_keeps_the_outcomes_and_frees_the_lock_during_the_pause() {
+    use std::sync::{Barrier, Mutex};
+    use std::time::Instant;
+    let possible = bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS);
+    let pause = Duration::from_millis(20);
+    for _ in 0..20 {
+        let balance = Mutex::new(OPENING_BALANCE);
+        let start = Barrier::new(AMOUNTS.len());
+        // Each paid customer records when its pause began and ended.
+        let reports: Vec<(Withdrawal, Option<(Instant, Instant)>)> = std::thread::scope(|s| {
+            let customers: Vec<_> = AMOUNTS
+                .iter()
+                .map(|&amount| {
+                    let (balance, start) = (&balance, &start);
+                    s.spawn(move || {
+                        start.wait();
+                        let mut window = None;
+                        let report = bank_locked::withdraw_reserving_first(balance, amount, || {
+                            let began = Instant::now();
+                            std::thread::sleep(pause);
+                            window = Some((began, Instant::now()));
+                        });
+                        (report, window)
+                    })
+                })
+                .collect();
+            customers.into_iter().map(|c| c.join().unwrap()).collect()
+        });
+        let withdrawals: Vec<Withdrawal> = reports.iter().map(|(w, _)| *w).collect();
+        let end = balance.into_inner().unwrap();
+        assert!(possible.contains(&Outcome::of(&withdrawals, end)));
+        // Exactly two customers were paid and paused (outside the lock).
+        let windows: Vec<(Instant, Instant)> = reports.iter().filter_map(|(_, w)| *w).collect();
+        assert_eq!(windows.len(), 2);
+    }
+}

@@ -137,6 +137,36 @@ pub fn withdraw_atomically(balance: &AtomicI64, amount: i64) -> Withdrawal {
 }
 // ANCHOR_END: withdraw_atomically
 
+// ANCHOR: solution
+/// The exercise: check-and-subtract as one atomic step, written with
+/// `compare_exchange` (which is what `fetch_update` does inside). Store
+/// `current - amount` only if the balance is still the `current` we checked;
+/// if another customer got there first, look at the new balance and decide
+/// again.
+pub fn withdraw_with_compare_exchange(balance: &AtomicI64, amount: i64) -> Withdrawal {
+    let mut current = balance.load(Ordering::SeqCst);
+    loop {
+        if current < amount {
+            return Withdrawal::Refused { amount };
+        }
+        match balance.compare_exchange(
+            current,
+            current - amount,
+            Ordering::SeqCst,
+            Ordering::SeqCst,
+        ) {
+            Ok(_) => {
+                return Withdrawal::Paid {
+                    amount,
+                    remaining: current - amount,
+                };
+            }
+            Err(changed) => current = changed, // someone was faster: check again
+        }
+    }
+}
+// ANCHOR_END: solution
+
 /// Runs every customer's `withdraw_atomically` on its own thread, all
 /// released at once by a barrier: the order is whatever the machine does.
 pub fn atomically_at_once(opening: i64, amounts: &[i64]) -> (Vec<Withdrawal>, i64) {

@@ -111,3 +111,42 @@ fn fetch_add_never_loses_and_load_store_never_gains() {
     let racy = counter::count_free_running(2, 50_000, counter::increment_load_store);
     assert!((50_000..=100_000).contains(&racy), "{racy}");
 }
+
+#[test]
+fn the_compare_exchange_solution_never_overdraws() {
+    use std::sync::Barrier;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    for _ in 0..200 {
+        let balance = AtomicI64::new(OPENING_BALANCE);
+        let start = Barrier::new(AMOUNTS.len());
+        let reports: Vec<Withdrawal> = std::thread::scope(|s| {
+            let customers: Vec<_> = AMOUNTS
+                .iter()
+                .map(|&amount| {
+                    let (balance, start) = (&balance, &start);
+                    s.spawn(move || {
+                        start.wait();
+                        bank::withdraw_with_compare_exchange(balance, amount)
+                    })
+                })
+                .collect();
+            customers.into_iter().map(|c| c.join().unwrap()).collect()
+        });
+        let end = balance.load(Ordering::SeqCst);
+        assert!([0, 10, 30].contains(&end), "{end}");
+        let paid: i64 = reports
+            .iter()
+            .filter(|w| w.is_paid())
+            .map(|w| w.amount())
+            .sum();
+        assert_eq!(OPENING_BALANCE - paid, end);
+    }
+    // One at a time it is the tutorial's "in turn" run.
+    let balance = AtomicI64::new(OPENING_BALANCE);
+    let reports: Vec<Withdrawal> = AMOUNTS
+        .iter()
+        .map(|&amount| bank::withdraw_with_compare_exchange(&balance, amount))
+        .collect();
+    assert_eq!(reports[0], paid(80, 20));
+    assert_eq!(reports[3], paid(20, 0));
+}
