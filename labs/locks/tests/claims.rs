@@ -60,13 +60,18 @@ fn contention_costs_more_than_the_lock_itself() {
             "{lock}: {alone} ns alone, {contended} ns contended"
         );
     }
-    // An atomic add is cheaper than a lock+unlock, alone and contended.
-    for threads in ["1 thread", "2 threads"] {
-        let atomic = ns(&format!("AtomicU64 fetch_add, {threads}"));
-        let mutex = ns(&format!("std Mutex lock+unlock, {threads}"));
+    // Alone, an atomic add is cheaper than a lock+unlock. (Contended, the
+    // two can come close: an unfair mutex lets one thread re-lock while the
+    // lock is still in its cache, so the chapter claims nothing there.)
+    let atomic = ns("AtomicU64 fetch_add, 1 thread");
+    for mutex in [
+        "std Mutex lock+unlock, 1 thread",
+        "parking_lot Mutex lock+unlock, 1 thread",
+    ] {
         assert!(
-            atomic < mutex,
-            "{threads}: fetch_add {atomic} ns, mutex {mutex} ns"
+            atomic < ns(mutex),
+            "fetch_add {atomic} ns, {mutex} {} ns",
+            ns(mutex)
         );
     }
     // Uncontended, a lock+unlock takes a few nanoseconds.
