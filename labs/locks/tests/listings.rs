@@ -7,14 +7,36 @@ use std::time::Duration;
 use locks::bank_locked::{self, AMOUNTS, OPENING_BALANCE, Order, Outcome, Withdrawal};
 use locks::{costs, hold, model, mutexes, waiting};
 
+/// Runs `test` on a thread of its own and fails if it has not finished
+/// within a minute: a broken barrier or turn counter must fail, not hang.
+fn within_a_minute(test: impl FnOnce() + Send + 'static) {
+    use std::sync::mpsc::{RecvTimeoutError, channel};
+    let (done, finished) = channel();
+    let worker = std::thread::spawn(move || {
+        test();
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(std::time::Duration::from_secs(60)) {
+        Ok(()) => worker.join().unwrap(),
+        Err(RecvTimeoutError::Disconnected) => {
+            std::panic::resume_unwind(worker.join().unwrap_err())
+        }
+        Err(RecvTimeoutError::Timeout) => {
+            panic!("the test did not finish within a minute: some thread is stuck")
+        }
+    }
+}
+
 #[test]
 fn each_listing_runs_as_the_book_runs_it() {
-    bank_locked::main();
-    costs::main();
-    hold::main();
-    model::main();
-    mutexes::main();
-    waiting::main();
+    within_a_minute(|| {
+        bank_locked::main();
+        costs::main();
+        hold::main();
+        model::main();
+        mutexes::main();
+        waiting::main();
+    });
 }
 
 fn outcome(paid: &[i64], refused: &[i64], balance: i64) -> Outcome {
@@ -27,160 +49,181 @@ fn outcome(paid: &[i64], refused: &[i64], balance: i64) -> Outcome {
 
 #[test]
 fn the_lock_allows_exactly_three_outcomes() {
-    // 20 is always paid (nothing else can leave less than 20 behind) and
-    // exactly one of 80, 70, 50 goes with it: whoever gets the lock first
-    // among them.
-    let expected = BTreeSet::from([
-        outcome(&[80, 20], &[70, 50], 0),
-        outcome(&[70, 20], &[80, 50], 10),
-        outcome(&[50, 20], &[80, 70], 30),
-    ]);
-    assert_eq!(
-        bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS),
-        expected
-    );
-    assert_eq!(bank_locked::permutations(&AMOUNTS).len(), 24);
+    within_a_minute(|| {
+        // 20 is always paid (nothing else can leave less than 20 behind) and
+        // exactly one of 80, 70, 50 goes with it: whoever gets the lock first
+        // among them.
+        let expected = BTreeSet::from([
+            outcome(&[80, 20], &[70, 50], 0),
+            outcome(&[70, 20], &[80, 50], 10),
+            outcome(&[50, 20], &[80, 70], 30),
+        ]);
+        assert_eq!(
+            bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS),
+            expected
+        );
+        assert_eq!(bank_locked::permutations(&AMOUNTS).len(), 24);
+    });
 }
 
 #[test]
 fn in_queue_order_the_locked_bank_pays_exactly_like_python() {
-    for _ in 0..20 {
-        let (reports, balance) =
-            bank_locked::all_at_once(OPENING_BALANCE, &AMOUNTS, Duration::ZERO, Order::Queue);
-        assert_eq!(
-            reports,
-            [
-                Withdrawal::Paid {
-                    amount: 80,
-                    remaining: 20
-                },
-                Withdrawal::Refused { amount: 70 },
-                Withdrawal::Refused { amount: 50 },
-                Withdrawal::Paid {
-                    amount: 20,
-                    remaining: 0
-                },
-            ]
-        );
-        assert_eq!(balance, 0);
-    }
+    within_a_minute(|| {
+        for _ in 0..20 {
+            let (reports, balance) =
+                bank_locked::all_at_once(OPENING_BALANCE, &AMOUNTS, Duration::ZERO, Order::Queue);
+            assert_eq!(
+                reports,
+                [
+                    Withdrawal::Paid {
+                        amount: 80,
+                        remaining: 20
+                    },
+                    Withdrawal::Refused { amount: 70 },
+                    Withdrawal::Refused { amount: 50 },
+                    Withdrawal::Paid {
+                        amount: 20,
+                        remaining: 0
+                    },
+                ]
+            );
+            assert_eq!(balance, 0);
+        }
+    });
 }
 
 #[test]
 fn in_free_order_every_run_is_one_the_lock_allows() {
-    let possible = bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS);
-    for _ in 0..200 {
-        let (reports, balance) =
-            bank_locked::all_at_once(OPENING_BALANCE, &AMOUNTS, Duration::ZERO, Order::Free);
-        let seen = Outcome::of(&reports, balance);
-        assert!(possible.contains(&seen), "{seen:?}");
-        assert!(balance >= 0);
-    }
+    within_a_minute(|| {
+        let possible = bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS);
+        for _ in 0..200 {
+            let (reports, balance) =
+                bank_locked::all_at_once(OPENING_BALANCE, &AMOUNTS, Duration::ZERO, Order::Free);
+            let seen = Outcome::of(&reports, balance);
+            assert!(possible.contains(&seen), "{seen:?}");
+            assert!(balance >= 0);
+        }
+    });
 }
 
 #[test]
 fn loom_proves_no_interleaving_overdraws_and_finds_every_allowed_outcome() {
-    let seen = model::explore_locked_bank(&model::builder(), OPENING_BALANCE, &AMOUNTS);
-    let expected: BTreeSet<model::Ending> =
-        bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS)
-            .into_iter()
-            .map(|o| (o.paid, o.balance))
-            .collect();
-    assert_eq!(seen.endings, expected);
-    assert!(seen.interleavings >= 24, "{}", seen.interleavings);
+    within_a_minute(|| {
+        let seen = model::explore_locked_bank(&model::builder(), OPENING_BALANCE, &AMOUNTS);
+        let expected: BTreeSet<model::Ending> =
+            bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS)
+                .into_iter()
+                .map(|o| (o.paid, o.balance))
+                .collect();
+        assert_eq!(seen.endings, expected);
+        assert!(seen.interleavings >= 24, "{}", seen.interleavings);
+    });
 }
 
 #[test]
 #[should_panic(expected = "overdrawn: the balance ended at")]
 fn the_loom_model_would_catch_an_overdraft() {
-    // A check of the check: in an account that is already overdrawn, the
-    // model's assertion fires in the very first interleaving. So the passing
-    // run above passed because no interleaving overdrew, not because the
-    // model cannot fail.
-    model::explore_locked_bank(&model::builder(), -1, &[1]);
+    within_a_minute(|| {
+        // A check of the check: in an account that is already overdrawn, the
+        // model's assertion fires in the very first interleaving. So the passing
+        // run above passed because no interleaving overdrew, not because the
+        // model cannot fail.
+        model::explore_locked_bank(&model::builder(), -1, &[1]);
+    });
 }
 
 #[test]
 fn holding_a_guard_across_a_wait_serialises_the_waits() {
-    // Lower bounds only: a sleep never ends early.
-    let printer = Duration::from_millis(15);
-    let (held, sales) = hold::run_sellers(4, printer, hold::sell_holding_the_lock);
-    assert!(held >= 4 * printer, "{held:?}");
-    assert_eq!(sales.len(), 4);
-    let (released, sales) = hold::run_sellers(4, printer, hold::sell_then_release);
-    assert!(released >= printer, "{released:?}");
-    assert_eq!(sales.len(), 4);
+    within_a_minute(|| {
+        // Lower bounds only: a sleep never ends early.
+        let printer = Duration::from_millis(15);
+        let (held, sales) = hold::run_sellers(4, printer, hold::sell_holding_the_lock);
+        assert!(held >= 4 * printer, "{held:?}");
+        assert_eq!(sales.len(), 4);
+        let (released, sales) = hold::run_sellers(4, printer, hold::sell_then_release);
+        assert!(released >= printer, "{released:?}");
+        assert_eq!(sales.len(), 4);
+    });
 }
 
 #[test]
 fn poisoning_try_lock_for_and_sizes() {
-    let (poisoned, seen) = mutexes::std_after_a_panic();
-    assert!(poisoned);
-    assert_eq!(seen, 20);
-    assert_eq!(mutexes::parking_lot_after_a_panic(), 20);
-    assert_eq!(mutexes::wait_at_most(Duration::from_millis(5)), None);
-    let sizes = mutexes::sizes();
-    assert_eq!(sizes[1].1, 1, "parking_lot::Mutex<()> is one byte");
+    within_a_minute(|| {
+        let (poisoned, seen) = mutexes::std_after_a_panic();
+        assert!(poisoned);
+        assert_eq!(seen, 20);
+        assert_eq!(mutexes::parking_lot_after_a_panic(), 20);
+        assert_eq!(mutexes::wait_at_most(Duration::from_millis(5)), None);
+        let sizes = mutexes::sizes();
+        assert_eq!(sizes[1].1, 1, "parking_lot::Mutex<()> is one byte");
+    });
 }
 
 #[test]
 fn every_counter_counts_every_operation() {
-    let std_mutex = std::sync::Mutex::new(0u64);
-    costs::time_per_op(&std_mutex, 2, 10_000);
-    assert_eq!(std_mutex.into_inner().unwrap(), 20_000);
-    let atomic = AtomicU64::new(0);
-    let (_, ns) = costs::time_per_op(&atomic, 2, 10_000);
-    assert_eq!(atomic.into_inner(), 20_000);
-    assert!(ns > 0.0);
+    within_a_minute(|| {
+        let std_mutex = std::sync::Mutex::new(0u64);
+        costs::time_per_op(&std_mutex, 2, 10_000);
+        assert_eq!(std_mutex.into_inner().unwrap(), 20_000);
+        let atomic = AtomicU64::new(0);
+        let (_, ns) = costs::time_per_op(&atomic, 2, 10_000);
+        assert_eq!(atomic.into_inner(), 20_000);
+        assert!(ns > 0.0);
+    });
 }
 
 #[test]
 fn condvar_waits_for_a_deposit_and_rwlock_lets_readers_in_together() {
-    assert_eq!(waiting::clerks_read_together(3), [100; 3]);
-    let account = (std::sync::Mutex::new(0), std::sync::Condvar::new());
-    let left = std::thread::scope(|s| {
-        let customer = s.spawn(|| waiting::withdraw_when_possible(&account, 50));
-        waiting::deposit(&account, 30); // not enough yet: the customer keeps waiting
-        waiting::deposit(&account, 30);
-        customer.join().unwrap()
+    within_a_minute(|| {
+        assert_eq!(waiting::clerks_read_together(3), [100; 3]);
+        let account = (std::sync::Mutex::new(0), std::sync::Condvar::new());
+        let left = std::thread::scope(|s| {
+            let customer = s.spawn(|| waiting::withdraw_when_possible(&account, 50));
+            waiting::deposit(&account, 30); // not enough yet: the customer keeps waiting
+            waiting::deposit(&account, 30);
+            customer.join().unwrap()
+        });
+        assert_eq!(left, 10);
     });
-    assert_eq!(left, 10);
 }
 
 #[test]
 fn reserving_first_keeps_the_outcomes_and_frees_the_lock_during_the_pause() {
-    use std::sync::{Barrier, Mutex};
-    use std::time::Instant;
-    let possible = bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS);
-    let pause = Duration::from_millis(20);
-    for _ in 0..20 {
-        let balance = Mutex::new(OPENING_BALANCE);
-        let start = Barrier::new(AMOUNTS.len());
-        // Each paid customer records when its pause began and ended.
-        let reports: Vec<(Withdrawal, Option<(Instant, Instant)>)> = std::thread::scope(|s| {
-            let customers: Vec<_> = AMOUNTS
-                .iter()
-                .map(|&amount| {
-                    let (balance, start) = (&balance, &start);
-                    s.spawn(move || {
-                        start.wait();
-                        let mut window = None;
-                        let report = bank_locked::withdraw_reserving_first(balance, amount, || {
-                            let began = Instant::now();
-                            std::thread::sleep(pause);
-                            window = Some((began, Instant::now()));
-                        });
-                        (report, window)
+    within_a_minute(|| {
+        use std::sync::{Barrier, Mutex};
+        use std::time::Instant;
+        let possible = bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS);
+        let pause = Duration::from_millis(20);
+        for _ in 0..20 {
+            let balance = Mutex::new(OPENING_BALANCE);
+            let start = Barrier::new(AMOUNTS.len());
+            // Each paid customer records when its pause began and ended.
+            let reports: Vec<(Withdrawal, Option<(Instant, Instant)>)> = std::thread::scope(|s| {
+                let customers: Vec<_> = AMOUNTS
+                    .iter()
+                    .map(|&amount| {
+                        let (balance, start) = (&balance, &start);
+                        s.spawn(move || {
+                            start.wait();
+                            let mut window = None;
+                            let report =
+                                bank_locked::withdraw_reserving_first(balance, amount, || {
+                                    let began = Instant::now();
+                                    std::thread::sleep(pause);
+                                    window = Some((began, Instant::now()));
+                                });
+                            (report, window)
+                        })
                     })
-                })
-                .collect();
-            customers.into_iter().map(|c| c.join().unwrap()).collect()
-        });
-        let withdrawals: Vec<Withdrawal> = reports.iter().map(|(w, _)| *w).collect();
-        let end = balance.into_inner().unwrap();
-        assert!(possible.contains(&Outcome::of(&withdrawals, end)));
-        // Exactly two customers were paid and paused (outside the lock).
-        let windows: Vec<(Instant, Instant)> = reports.iter().filter_map(|(_, w)| *w).collect();
-        assert_eq!(windows.len(), 2);
-    }
+                    .collect();
+                customers.into_iter().map(|c| c.join().unwrap()).collect()
+            });
+            let withdrawals: Vec<Withdrawal> = reports.iter().map(|(w, _)| *w).collect();
+            let end = balance.into_inner().unwrap();
+            assert!(possible.contains(&Outcome::of(&withdrawals, end)));
+            // Exactly two customers were paid and paused (outside the lock).
+            let windows: Vec<(Instant, Instant)> = reports.iter().filter_map(|(_, w)| *w).collect();
+            assert_eq!(windows.len(), 2);
+        }
+    });
 }

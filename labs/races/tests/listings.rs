@@ -6,11 +6,33 @@ use std::time::{Duration, Instant};
 use races::bank::{self, AMOUNTS, OPENING_BALANCE, Withdrawal};
 use races::counter;
 
+/// Runs `test` on a thread of its own and fails if it has not finished
+/// within a minute: a broken barrier or turn counter must fail, not hang.
+fn within_a_minute(test: impl FnOnce() + Send + 'static) {
+    use std::sync::mpsc::{RecvTimeoutError, channel};
+    let (done, finished) = channel();
+    let worker = std::thread::spawn(move || {
+        test();
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(std::time::Duration::from_secs(60)) {
+        Ok(()) => worker.join().unwrap(),
+        Err(RecvTimeoutError::Disconnected) => {
+            std::panic::resume_unwind(worker.join().unwrap_err())
+        }
+        Err(RecvTimeoutError::Timeout) => {
+            panic!("the test did not finish within a minute: some thread is stuck")
+        }
+    }
+}
+
 #[test]
 fn each_listing_runs_as_the_book_runs_it() {
-    bank::main();
-    counter::main();
-    races::model::main();
+    within_a_minute(|| {
+        bank::main();
+        counter::main();
+        races::model::main();
+    });
 }
 
 fn paid(amount: i64, remaining: i64) -> Withdrawal {
@@ -19,134 +41,150 @@ fn paid(amount: i64, remaining: i64) -> Withdrawal {
 
 #[test]
 fn in_turn_matches_the_tutorial() {
-    let (reports, balance) = bank::in_turn(OPENING_BALANCE, &AMOUNTS, Duration::ZERO);
-    assert_eq!(
-        reports,
-        [
-            paid(80, 20),
-            Withdrawal::Refused { amount: 70 },
-            Withdrawal::Refused { amount: 50 },
-            paid(20, 0)
-        ]
-    );
-    assert_eq!(balance, 0);
+    within_a_minute(|| {
+        let (reports, balance) = bank::in_turn(OPENING_BALANCE, &AMOUNTS, Duration::ZERO);
+        assert_eq!(
+            reports,
+            [
+                paid(80, 20),
+                Withdrawal::Refused { amount: 70 },
+                Withdrawal::Refused { amount: 50 },
+                paid(20, 0)
+            ]
+        );
+        assert_eq!(balance, 0);
+    });
 }
 
 #[test]
 fn all_at_once_overdraws_exactly_like_python_every_time() {
-    for _ in 0..50 {
-        let (reports, balance) = bank::all_at_once(OPENING_BALANCE, &AMOUNTS, Duration::ZERO);
-        assert_eq!(
-            reports,
-            [paid(80, 20), paid(70, -50), paid(50, -100), paid(20, -120)]
-        );
-        assert_eq!(balance, -120);
-    }
+    within_a_minute(|| {
+        for _ in 0..50 {
+            let (reports, balance) = bank::all_at_once(OPENING_BALANCE, &AMOUNTS, Duration::ZERO);
+            assert_eq!(
+                reports,
+                [paid(80, 20), paid(70, -50), paid(50, -100), paid(20, -120)]
+            );
+            assert_eq!(balance, -120);
+        }
+    });
 }
 
 #[test]
 fn customers_who_ask_too_much_are_refused_and_nobody_hangs() {
-    // 150 fails its check even against the opening balance: it must not wait
-    // at the barrier for the others (which would hang), and must not take a turn.
-    let (reports, balance) = bank::all_at_once(100, &[150, 60, 70], Duration::ZERO);
-    assert_eq!(
-        reports,
-        [
-            Withdrawal::Refused { amount: 150 },
-            paid(60, 40),
-            paid(70, -30)
-        ]
-    );
-    assert_eq!(balance, -30);
-    let (reports, balance) = bank::all_at_once(10, &[20, 30], Duration::ZERO);
-    assert!(reports.iter().all(|w| !w.is_paid()));
-    assert_eq!(balance, 10);
+    within_a_minute(|| {
+        // 150 fails its check even against the opening balance: it must not wait
+        // at the barrier for the others (which would hang), and must not take a turn.
+        let (reports, balance) = bank::all_at_once(100, &[150, 60, 70], Duration::ZERO);
+        assert_eq!(
+            reports,
+            [
+                Withdrawal::Refused { amount: 150 },
+                paid(60, 40),
+                paid(70, -30)
+            ]
+        );
+        assert_eq!(balance, -30);
+        let (reports, balance) = bank::all_at_once(10, &[20, 30], Duration::ZERO);
+        assert!(reports.iter().all(|w| !w.is_paid()));
+        assert_eq!(balance, 10);
+    });
 }
 
 #[test]
 fn fetch_update_never_overdraws_and_always_pays_twenty() {
-    let possible = [0, 10, 30];
-    for _ in 0..200 {
-        let (reports, balance) = bank::atomically_at_once(OPENING_BALANCE, &AMOUNTS);
-        assert!(possible.contains(&balance), "balance {balance}");
-        let paid: Vec<i64> = reports
-            .iter()
-            .filter(|w| w.is_paid())
-            .map(|w| w.amount())
-            .collect();
-        assert_eq!(paid.len(), 2, "{reports:?}");
-        assert!(paid.contains(&20), "{reports:?}");
-        assert_eq!(OPENING_BALANCE - paid.iter().sum::<i64>(), balance);
-    }
+    within_a_minute(|| {
+        let possible = [0, 10, 30];
+        for _ in 0..200 {
+            let (reports, balance) = bank::atomically_at_once(OPENING_BALANCE, &AMOUNTS);
+            assert!(possible.contains(&balance), "balance {balance}");
+            let paid: Vec<i64> = reports
+                .iter()
+                .filter(|w| w.is_paid())
+                .map(|w| w.amount())
+                .collect();
+            assert_eq!(paid.len(), 2, "{reports:?}");
+            assert!(paid.contains(&20), "{reports:?}");
+            assert_eq!(OPENING_BALANCE - paid.iter().sum::<i64>(), balance);
+        }
+    });
 }
 
 #[test]
 fn waiting_in_turn_adds_up_and_at_once_overlaps() {
-    // Lower bounds only (a sleep never ends early): in turn, the two paid
-    // customers' pauses add up; at once, every customer pauses at least once.
-    let pause = Duration::from_millis(30);
-    let start = Instant::now();
-    bank::in_turn(OPENING_BALANCE, &AMOUNTS, pause);
-    assert!(start.elapsed() >= 2 * pause);
-    let start = Instant::now();
-    bank::all_at_once(OPENING_BALANCE, &AMOUNTS, pause);
-    assert!(start.elapsed() >= pause);
+    within_a_minute(|| {
+        // Lower bounds only (a sleep never ends early): in turn, the two paid
+        // customers' pauses add up; at once, every customer pauses at least once.
+        let pause = Duration::from_millis(30);
+        let start = Instant::now();
+        bank::in_turn(OPENING_BALANCE, &AMOUNTS, pause);
+        assert!(start.elapsed() >= 2 * pause);
+        let start = Instant::now();
+        bank::all_at_once(OPENING_BALANCE, &AMOUNTS, pause);
+        assert!(start.elapsed() >= pause);
+    });
 }
 
 #[test]
 fn lockstep_load_store_loses_exactly_all_but_one_per_round() {
-    for threads in [2, 3, 4] {
-        assert_eq!(counter::load_store_in_lockstep(threads, 300), 300);
-        assert_eq!(
-            counter::fetch_add_in_lockstep(threads, 300),
-            300 * threads as u64
-        );
-    }
+    within_a_minute(|| {
+        for threads in [2, 3, 4] {
+            assert_eq!(counter::load_store_in_lockstep(threads, 300), 300);
+            assert_eq!(
+                counter::fetch_add_in_lockstep(threads, 300),
+                300 * threads as u64
+            );
+        }
+    });
 }
 
 #[test]
 fn fetch_add_never_loses_and_load_store_never_gains() {
-    let free = counter::count_free_running(2, 50_000, counter::increment_fetch_add);
-    assert_eq!(free, 100_000);
-    let racy = counter::count_free_running(2, 50_000, counter::increment_load_store);
-    assert!((50_000..=100_000).contains(&racy), "{racy}");
+    within_a_minute(|| {
+        let free = counter::count_free_running(2, 50_000, counter::increment_fetch_add);
+        assert_eq!(free, 100_000);
+        let racy = counter::count_free_running(2, 50_000, counter::increment_load_store);
+        assert!((50_000..=100_000).contains(&racy), "{racy}");
+    });
 }
 
 #[test]
 fn the_compare_exchange_solution_never_overdraws() {
-    use std::sync::Barrier;
-    use std::sync::atomic::{AtomicI64, Ordering};
-    for _ in 0..200 {
-        let balance = AtomicI64::new(OPENING_BALANCE);
-        let start = Barrier::new(AMOUNTS.len());
-        let reports: Vec<Withdrawal> = std::thread::scope(|s| {
-            let customers: Vec<_> = AMOUNTS
-                .iter()
-                .map(|&amount| {
-                    let (balance, start) = (&balance, &start);
-                    s.spawn(move || {
-                        start.wait();
-                        bank::withdraw_with_compare_exchange(balance, amount)
+    within_a_minute(|| {
+        use std::sync::Barrier;
+        use std::sync::atomic::{AtomicI64, Ordering};
+        for _ in 0..200 {
+            let balance = AtomicI64::new(OPENING_BALANCE);
+            let start = Barrier::new(AMOUNTS.len());
+            let reports: Vec<Withdrawal> = std::thread::scope(|s| {
+                let customers: Vec<_> = AMOUNTS
+                    .iter()
+                    .map(|&amount| {
+                        let (balance, start) = (&balance, &start);
+                        s.spawn(move || {
+                            start.wait();
+                            bank::withdraw_with_compare_exchange(balance, amount)
+                        })
                     })
-                })
-                .collect();
-            customers.into_iter().map(|c| c.join().unwrap()).collect()
-        });
-        let end = balance.load(Ordering::SeqCst);
-        assert!([0, 10, 30].contains(&end), "{end}");
-        let paid: i64 = reports
+                    .collect();
+                customers.into_iter().map(|c| c.join().unwrap()).collect()
+            });
+            let end = balance.load(Ordering::SeqCst);
+            assert!([0, 10, 30].contains(&end), "{end}");
+            let paid: i64 = reports
+                .iter()
+                .filter(|w| w.is_paid())
+                .map(|w| w.amount())
+                .sum();
+            assert_eq!(OPENING_BALANCE - paid, end);
+        }
+        // One at a time it is the tutorial's "in turn" run.
+        let balance = AtomicI64::new(OPENING_BALANCE);
+        let reports: Vec<Withdrawal> = AMOUNTS
             .iter()
-            .filter(|w| w.is_paid())
-            .map(|w| w.amount())
-            .sum();
-        assert_eq!(OPENING_BALANCE - paid, end);
-    }
-    // One at a time it is the tutorial's "in turn" run.
-    let balance = AtomicI64::new(OPENING_BALANCE);
-    let reports: Vec<Withdrawal> = AMOUNTS
-        .iter()
-        .map(|&amount| bank::withdraw_with_compare_exchange(&balance, amount))
-        .collect();
-    assert_eq!(reports[0], paid(80, 20));
-    assert_eq!(reports[3], paid(20, 0));
+            .map(|&amount| bank::withdraw_with_compare_exchange(&balance, amount))
+            .collect();
+        assert_eq!(reports[0], paid(80, 20));
+        assert_eq!(reports[3], paid(20, 0));
+    });
 }
