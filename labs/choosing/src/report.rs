@@ -24,8 +24,15 @@ pub struct Headline {
     pub lab: &'static str,
     /// The lab's arguments (the report adds `--scale` and `--json`).
     pub args: &'static [&'static str],
+    /// The `experiment` of the rows to read (a run may print several).
+    pub experiment: &'static str,
+    /// The lab runs at the report's scale times this: CPU-bound experiments
+    /// need more work than a tenth of the Python sizes to be measured well.
+    pub scale_factor: f64,
     /// What is compared, in a few words.
     pub what: &'static str,
+    /// A label of a few words for the chart.
+    pub label: &'static str,
     pub measure: Measure,
 }
 
@@ -41,10 +48,11 @@ pub enum Measure {
         contender: &'static str,
         python: Python,
     },
-    /// The column `key` of the row `variant`, next to what Python printed.
+    /// Columns of the row `variant` (`wall_seconds` shown as a duration),
+    /// next to what Python printed.
     Value {
         variant: &'static str,
-        key: &'static str,
+        keys: &'static [&'static str],
         python: &'static str,
     },
 }
@@ -70,24 +78,255 @@ pub enum Python {
     Nothing,
 }
 
-/// Every chapter's headline, in the book's order.
+/// Every chapter's headline, in the book's order. Several may read the
+/// same run (same lab, arguments and scale): the report runs it once.
 pub const HEADLINES: &[Headline] = &[
     Headline {
         chapter: "Sequential baseline",
         lab: "baseline",
         args: &["logs"],
+        experiment: "logs",
+        scale_factor: 1.0,
         what: "five log files, 1 s of device wait each, one after another",
+        label: "five logs, one after another",
         measure: Measure::Value {
             variant: "sequential",
-            key: "wall_seconds",
-            python: "5 s",
+            keys: &["wall_seconds"],
+            python: "about 5 s",
+        },
+    },
+    Headline {
+        chapter: "Concurrency vs parallelism",
+        lab: "parallelism",
+        args: &["timeline"],
+        experiment: "loaves",
+        scale_factor: 4.0,
+        what: "four loaves (knead, then bake): one after another vs interleaved on one thread",
+        label: "loaves interleaved on one thread",
+        measure: Measure::Speedup {
+            baseline: Baseline::Variant("sequential"),
+            contender: "one thread (tokio)",
+            python: Python::Nothing,
+        },
+    },
+    Headline {
+        chapter: "Concurrency vs parallelism",
+        lab: "parallelism",
+        args: &["timeline"],
+        experiment: "cpu pair",
+        scale_factor: 4.0,
+        what: "two CPU-bound tasks: one after another vs two OS threads",
+        label: "two CPU tasks on two threads",
+        measure: Measure::Speedup {
+            baseline: Baseline::Variant("sequential"),
+            contender: "two OS threads",
+            python: Python::Nothing,
+        },
+    },
+    Headline {
+        chapter: "The GIL and its analogue",
+        lab: "gil",
+        args: &["countdown"],
+        experiment: "countdown",
+        scale_factor: 40.0,
+        what: "a countdown: one thread vs two threads under a GIL",
+        label: "countdown, two threads, GIL",
+        measure: Measure::Speedup {
+            baseline: Baseline::Variant("1 thread, GIL"),
+            contender: "2 threads, GIL",
+            python: Python::Times(20.48, 20.52),
+        },
+    },
+    Headline {
+        chapter: "The GIL and its analogue",
+        lab: "gil",
+        args: &["countdown"],
+        experiment: "countdown",
+        scale_factor: 40.0,
+        what: "the same countdown without a GIL: Python's 5 processes, Rust's 2 threads",
+        label: "countdown without a GIL",
+        measure: Measure::Speedup {
+            baseline: Baseline::Variant("1 thread, GIL"),
+            contender: "2 threads, no GIL",
+            python: Python::Times(23.63, 4.44),
+        },
+    },
+    Headline {
+        chapter: "The GIL and its analogue",
+        lab: "gil",
+        args: &["fib"],
+        experiment: "fib",
+        scale_factor: 10.0,
+        what: "fib(n) and fib(n+1): one thread vs two threads under a GIL",
+        label: "fibs, two threads, GIL",
+        measure: Measure::Speedup {
+            baseline: Baseline::Variant("1 thread, GIL"),
+            contender: "2 threads, GIL",
+            python: Python::Times(65.15, 66.11),
+        },
+    },
+    Headline {
+        chapter: "The GIL and its analogue",
+        lab: "gil",
+        args: &["fib"],
+        experiment: "fib",
+        scale_factor: 10.0,
+        what: "the same fibs on two threads without a GIL",
+        label: "fibs, two threads, no GIL",
+        measure: Measure::Speedup {
+            baseline: Baseline::Variant("1 thread, GIL"),
+            contender: "2 threads, no GIL",
+            python: Python::Nothing,
+        },
+    },
+    Headline {
+        chapter: "The GIL and its analogue",
+        lab: "gil",
+        args: &["io"],
+        experiment: "io",
+        scale_factor: 1.0,
+        what: "ten waits of 1 s: one after another vs ten threads (the GIL released while waiting)",
+        label: "ten waits on ten threads",
+        measure: Measure::Speedup {
+            baseline: Baseline::Variant("sequential"),
+            contender: "threads, GIL",
+            python: Python::Times(10.01, 1.01),
+        },
+    },
+    Headline {
+        chapter: "The GIL and its analogue",
+        lab: "gil",
+        args: &["powersum"],
+        experiment: "powersum",
+        scale_factor: 2.0,
+        what: "the power sum: sequential vs a pool of worker processes",
+        label: "power sum, process pool",
+        measure: Measure::Speedup {
+            baseline: Baseline::Variant("sequential"),
+            contender: "process pool",
+            python: Python::Speedup(1.77),
+        },
+    },
+    Headline {
+        chapter: "The GIL and its analogue",
+        lab: "gil",
+        args: &["powersum"],
+        experiment: "powersum",
+        scale_factor: 2.0,
+        what: "the power sum: sequential vs rayon",
+        label: "power sum, rayon",
+        measure: Measure::Speedup {
+            baseline: Baseline::Variant("sequential"),
+            contender: "rayon",
+            python: Python::Nothing,
+        },
+    },
+    Headline {
+        chapter: "Race conditions",
+        lab: "races",
+        args: &["bank"],
+        experiment: "bank",
+        scale_factor: 1.0,
+        what: "balance 100; withdrawals of 80, 70, 50 and 20 check, wait, then subtract",
+        label: "bank race",
+        measure: Measure::Value {
+            variant: "all at once",
+            keys: &["paid", "balance"],
+            python: "paid 80, 70, 50, 20; balance -120",
+        },
+    },
+    Headline {
+        chapter: "Locks",
+        lab: "locks",
+        args: &["bank-locked"],
+        experiment: "bank-locked",
+        scale_factor: 1.0,
+        what: "the same withdrawals with a lock around check-and-subtract",
+        label: "bank with a lock",
+        measure: Measure::Value {
+            variant: "queue order",
+            keys: &["paid", "balance"],
+            python: "paid 80, 20; balance 0",
+        },
+    },
+    Headline {
+        chapter: "Locks",
+        lab: "locks",
+        args: &["hold-across-sleep"],
+        experiment: "hold-across-sleep",
+        scale_factor: 1.0,
+        what: "a guard held across a wait vs dropped before it",
+        label: "lock dropped before a wait",
+        measure: Measure::Speedup {
+            baseline: Baseline::Variant("guard held across the wait"),
+            contender: "guard dropped before the wait",
+            python: Python::Nothing,
+        },
+    },
+    Headline {
+        chapter: "Deadlock",
+        lab: "deadlock",
+        args: &["timeout"],
+        experiment: "timeout",
+        scale_factor: 1.0,
+        what: "two threads take two locks in opposite orders, with a timeout",
+        label: "two locks with a timeout",
+        measure: Measure::Value {
+            variant: "give up",
+            keys: &["finished", "gave up"],
+            python: "thread 1 finishes; thread 2 gives up",
+        },
+    },
+    Headline {
+        chapter: "Exercise: dining philosophers",
+        lab: "deadlock",
+        args: &["philosophers", "--forks", "lower-first"],
+        experiment: "philosophers",
+        scale_factor: 1.0,
+        what: "five philosophers, each takes the lower-numbered fork first",
+        label: "philosophers, ordered forks",
+        measure: Measure::Value {
+            variant: "lower-numbered fork first",
+            keys: &["meals"],
+            python: "—",
+        },
+    },
+    Headline {
+        chapter: "Event loops",
+        lab: "event-loop",
+        args: &["weather"],
+        experiment: "weather",
+        scale_factor: 1.0,
+        what: "five cities, 2 s per request: the waits added up vs tokio tasks",
+        label: "weather, five cities",
+        measure: Measure::Speedup {
+            baseline: Baseline::WaitsAddedUp("waiting"),
+            contender: "JoinSet",
+            python: Python::Times(10.0, 2.0),
+        },
+    },
+    Headline {
+        chapter: "Event loops",
+        lab: "event-loop",
+        args: &["fetch"],
+        experiment: "fetch",
+        scale_factor: 10.0,
+        what: "six pages from a local server: one after another vs tokio tasks",
+        label: "fetch six pages",
+        measure: Measure::Speedup {
+            baseline: Baseline::Variant("tokio, one after another"),
+            contender: "tokio, JoinSet",
+            python: Python::Times(2.71, 0.62),
         },
     },
     Headline {
         chapter: "Threads for blocking I/O",
         lab: "io-threads",
         args: &["pool"],
-        what: "the same 5 log files: one after another vs a pool of 5 threads",
+        experiment: "pool",
+        scale_factor: 1.0,
+        what: "the baseline's five log files: one after another vs a pool of five threads",
+        label: "five logs, thread pool",
         measure: Measure::Speedup {
             baseline: Baseline::Variant("sequential"),
             contender: "pool of 5 workers",
@@ -100,6 +339,10 @@ pub const HEADLINES: &[Headline] = &[
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub chapter: String,
+    /// The headline's label for the chart.
+    pub label: &'static str,
+    /// The `--scale` the lab ran at.
+    pub scale: f64,
     pub command: String,
     pub what: String,
     pub python: String,
@@ -152,16 +395,24 @@ pub fn check_binaries(headlines: &[Headline]) -> Result<Vec<PathBuf>> {
     )
 }
 
-/// Runs one headline experiment at `scale` and reads its outcome.
-pub fn run_headline(
-    headline: &Headline,
-    bin: &Path,
-    scale: f64,
-    scratch: &Path,
-) -> Result<Outcome> {
+impl Headline {
+    /// The `--scale` this headline's lab runs at in a report at `scale`.
+    pub fn scale(&self, scale: f64) -> f64 {
+        // Rounded so that 0.1 x 4 prints as 0.4, not 0.4000000000000001.
+        ((scale * self.scale_factor) * 1e9).round() / 1e9
+    }
+
+    /// The command as the report shows it: lab and arguments.
+    pub fn command(&self) -> String {
+        format!("{} {}", self.lab, self.args.join(" "))
+    }
+}
+
+/// Runs a lab with `--scale scale --json` and returns the rows it printed.
+/// Files the lab writes (SVGs) go to `scratch`, not to the book's outputs.
+pub fn run_lab(bin: &Path, headline: &Headline, scale: f64, scratch: &Path) -> Result<Vec<Value>> {
     let mut args: Vec<String> = headline.args.iter().map(|a| a.to_string()).collect();
     args.extend(["--scale".into(), scale.to_string(), "--json".into()]);
-    let command = format!("{} {}", headline.lab, headline.args.join(" "));
     let out = labkit::transcript::run_bounded(
         bin,
         &args,
@@ -178,18 +429,37 @@ pub fn run_headline(
             out.stderr.trim()
         );
     }
-    let rows: Vec<Value> = serde_json::from_str(&out.stdout)
-        .with_context(|| format!("`{command} --json` did not print a JSON array of rows"))?;
+    serde_json::from_str(&out.stdout).with_context(|| {
+        format!(
+            "`{} --json` did not print a JSON array of rows",
+            headline.command()
+        )
+    })
+}
+
+/// Reads a headline's outcome from the rows its lab printed at `scale`.
+pub fn read_outcome(headline: &Headline, rows: &[Value], scale: f64) -> Result<Outcome> {
+    let command = headline.command();
+    let rows: Vec<&Value> = rows
+        .iter()
+        .filter(|row| row["experiment"] == headline.experiment)
+        .collect();
     let row = |variant: &str| -> Result<&Value> {
-        let named = |row: &&Value| row["variant"].as_str().unwrap_or("").to_string();
+        let named = |row: &&&Value| row["variant"].as_str().unwrap_or("").to_string();
         rows.iter()
             .find(|row| named(row) == variant)
             .or_else(|| rows.iter().find(|row| named(row).contains(variant)))
+            .copied()
             .with_context(|| {
                 let names: Vec<String> = rows.iter().map(|r| r["variant"].to_string()).collect();
                 format!(
-                    "`{command}` printed no row for variant '{variant}' (it printed {})",
-                    names.join(", ")
+                    "`{command}` printed no '{}' row for variant '{variant}' (it printed {})",
+                    headline.experiment,
+                    if names.is_empty() {
+                        "none".to_string()
+                    } else {
+                        names.join(", ")
+                    }
                 )
             })
     };
@@ -216,7 +486,7 @@ pub fn run_headline(
             };
             let (python, python_speedup) = match python {
                 Python::Times(b, c) => (format!("{b:.2} s → {c:.2} s"), Some(b / c)),
-                Python::Speedup(x) => ("—".to_string(), Some(x)),
+                Python::Speedup(x) => ("(a speedup only)".to_string(), Some(x)),
                 Python::Nothing => ("—".to_string(), None),
             };
             (
@@ -229,21 +499,27 @@ pub fn run_headline(
         }
         Measure::Value {
             variant,
-            key,
+            keys,
             python,
         } => {
             let row = row(variant)?;
-            let value = &row[key];
-            let shown = match (key, value.as_f64()) {
-                ("wall_seconds", Some(seconds)) => secs(seconds),
-                _ if value.is_null() => bail!("`{command}`: row '{variant}' has no '{key}'"),
-                _ => value.as_str().map_or(value.to_string(), String::from),
-            };
-            (python.to_string(), None, shown, None, wall(row)?)
+            let mut shown = Vec::new();
+            for key in keys {
+                let value = &row[*key];
+                shown.push(match (*key, value) {
+                    ("wall_seconds", Value::Number(n)) => secs(n.as_f64().unwrap_or(0.0)),
+                    (_, Value::Null) => bail!("`{command}`: row '{variant}' has no '{key}'"),
+                    (_, Value::String(text)) => format!("{key} {text}"),
+                    (_, other) => format!("{key} {other}"),
+                });
+            }
+            (python.to_string(), None, shown.join("; "), None, wall(row)?)
         }
     };
     Ok(Outcome {
         chapter: headline.chapter.to_string(),
+        label: headline.label,
+        scale,
         command,
         what: headline.what.to_string(),
         python,
@@ -265,6 +541,7 @@ pub fn markdown(outcomes: &[Outcome]) -> String {
         vec![
             o.chapter.clone(),
             format!("`{}`", o.command),
+            o.scale.to_string(),
             o.what.clone(),
             o.python.clone(),
             speedup(o.python_speedup),
@@ -276,6 +553,7 @@ pub fn markdown(outcomes: &[Outcome]) -> String {
         &[
             "chapter",
             "run",
+            "scale",
             "what",
             "Python reported",
             "Python speedup",
@@ -297,7 +575,7 @@ pub fn svg(outcomes: &[Outcome]) -> String {
         .flat_map(|o| [o.speedup, o.python_speedup])
         .flatten()
         .fold(2.0_f64, f64::max);
-    let (label_width, plot_width, row_height, top) = (260.0, 420.0, 44.0, 40.0);
+    let (label_width, plot_width, row_height, top) = (220.0, 440.0, 44.0, 40.0);
     let width = label_width + plot_width + 70.0;
     let height = top + row_height * bars.len() as f64 + 30.0;
     let x = |speedup: f64| label_width + plot_width * (speedup / (largest * 1.05));
@@ -325,10 +603,13 @@ pub fn svg(outcomes: &[Outcome]) -> String {
         let y = top + row_height * i as f64;
         let _ = writeln!(
             out,
-            r##"<text x="{}" y="{}" text-anchor="end">{}</text>"##,
+            r##"<text x="{}" y="{}" text-anchor="end">{}</text><text x="{}" y="{}" text-anchor="end" font-size="10" fill="#666">{}</text>"##,
             label_width - 8.0,
-            y + 16.0,
-            escape(&format!("{}: {}", outcome.chapter, outcome.command))
+            y + 12.0,
+            escape(outcome.label),
+            label_width - 8.0,
+            y + 25.0,
+            escape(&outcome.chapter)
         );
         for (offset, value, colour) in [
             (0.0, outcome.python_speedup, "#9e9e9e"),

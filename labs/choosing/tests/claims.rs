@@ -135,3 +135,58 @@ fn an_idle_task_takes_a_twentieth_of_an_idle_thread() {
         "a few MiB: {process}"
     );
 }
+
+fn report_table() -> Table {
+    labkit::transcript::tables(lab(), "report.txt")
+        .unwrap()
+        .remove(0)
+}
+
+/// The speedup measured for the headline whose `what` starts with `what`.
+fn speedup(report: &Table, what: &str) -> f64 {
+    let column = |name: &str| report.header.iter().position(|h| h == name).unwrap();
+    let (what_col, speedup_col) = (column("what"), column("speedup here"));
+    let row = report
+        .rows
+        .iter()
+        .find(|row| row[what_col].starts_with(what))
+        .unwrap_or_else(|| panic!("no headline '{what}' in report.txt"));
+    row[speedup_col].trim_end_matches('x').parse().unwrap()
+}
+
+#[test]
+fn waiting_experiments_reach_the_number_of_waits_in_rust_as_in_python() {
+    let report = report_table();
+    for (what, waits) in [
+        ("ten waits of 1 s", 10.0),
+        ("five cities", 5.0),
+        ("the baseline's five log files", 5.0),
+    ] {
+        let measured = speedup(&report, what);
+        assert!(
+            measured >= 0.9 * waits && measured <= waits * 1.02,
+            "{what}: {measured}x, ideal {waits}x"
+        );
+    }
+}
+
+#[test]
+fn computing_experiments_stay_at_one_under_a_gil_and_reach_the_cores_without() {
+    let report = report_table();
+    let under_gil = speedup(
+        &report,
+        "a countdown: one thread vs two threads under a GIL",
+    );
+    assert!(
+        (0.8..=1.2).contains(&under_gil),
+        "GIL threads: {under_gil}x"
+    );
+    for what in [
+        "two CPU-bound tasks",
+        "the power sum: sequential vs rayon",
+        "the same countdown without a GIL",
+    ] {
+        let measured = speedup(&report, what);
+        assert!(measured >= 1.6, "{what}: {measured}x on 2 cores");
+    }
+}

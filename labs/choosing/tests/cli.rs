@@ -83,11 +83,17 @@ fn costs_json_has_a_row_per_measurement() {
 
 #[test]
 fn a_report_without_the_other_labs_names_them_and_the_build_command() {
-    // A copy of the binary in a directory of its own finds no lab beside it.
-    let dir = std::env::temp_dir().join(format!("choosing-alone-{}", std::process::id()));
+    // The binary, linked into a directory of its own, finds no lab beside it.
+    // A hard link, not a copy: a file just written can still be open in a
+    // child another test thread is forking ("text file busy" on exec).
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("choosing-alone-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let alone = dir.join(format!("choosing{}", std::env::consts::EXE_SUFFIX));
-    std::fs::copy(env!("CARGO_BIN_EXE_choosing"), &alone).unwrap();
+    if std::fs::hard_link(env!("CARGO_BIN_EXE_choosing"), &alone).is_err() {
+        std::fs::copy(env!("CARGO_BIN_EXE_choosing"), &alone).unwrap();
+    }
     let out = choosing_at(&alone, &["report", "--scale", "0.01"]);
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
