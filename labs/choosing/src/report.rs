@@ -381,16 +381,14 @@ pub fn check_binaries(headlines: &[Headline]) -> Result<Vec<PathBuf>> {
     let dir = exe.parent().unwrap_or(Path::new("."));
     let release = dir.file_name().is_some_and(|name| name == "release");
     let packages: String = missing.iter().map(|lab| format!(" -p {lab}")).collect();
+    let (which, verb, pronoun) = if missing.len() == 1 {
+        (format!("the {} lab", missing[0]), "is", "it")
+    } else {
+        (format!("the labs {}", missing.join(", ")), "are", "them")
+    };
     bail!(
-        "the report runs every lab, and {} {} not built in {}: build {} with `cargo build{}{packages}` (or build the whole workspace)",
-        if missing.len() == 1 {
-            "this lab is"
-        } else {
-            "these labs are"
-        },
-        missing.join(", "),
+        "the report runs every lab, and {which} {verb} not built in {}: build {pronoun} with `cargo build{}{packages}` (or build the whole workspace)",
         dir.display(),
-        if missing.len() == 1 { "it" } else { "them" },
         if release { " --release" } else { "" },
     )
 }
