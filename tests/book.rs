@@ -454,7 +454,12 @@ fn snippet_libraries() -> PathBuf {
             "--workspace",
             "--lib",
             "--message-format=json",
-        ]);
+        ])
+        // With an explicit --target, libraries for the snippets go to
+        // book-deps/<target>/ and build scripts' own dependencies stay in
+        // book-deps/debug/: a crate such as `libc`, built once for each with
+        // different features, would otherwise appear twice (E0464).
+        .args(["--target", &host_target()]);
     let output = command
         .output()
         .expect("running cargo build for the snippets");
@@ -479,12 +484,31 @@ fn snippet_libraries() -> PathBuf {
             let is_library = [".rlib", ".so", ".dylib", ".dll"]
                 .iter()
                 .any(|ext| name.ends_with(ext));
-            if is_library {
+            let for_snippets = file.starts_with(target_dir().join("book-deps").join(host_target()))
+                || message["target"]["kind"]
+                    .as_array()
+                    .is_some_and(|kinds| kinds.iter().any(|k| k == "proc-macro"));
+            if is_library && for_snippets {
                 fs::copy(file, libs.join(file.file_name().unwrap())).unwrap();
             }
         }
     }
     libs
+}
+
+/// The target triple rustc compiles for by default (`host:` in `rustc -vV`).
+fn host_target() -> String {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let output = Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .expect("running rustc -vV");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .expect("rustc -vV names its host")
+        .trim()
+        .to_string()
 }
 
 /// Crate names that included files bring in with `extern crate NAME;`.
@@ -516,6 +540,32 @@ fn crates_snippets_name() -> BTreeSet<String> {
 #[test]
 fn every_snippet_compiles_and_runs_as_mdbook_test_runs_it() {
     let crates = crates_snippets_name();
+    // The toolchain's sysroot ships some crates of its own (`libc`, `cfg_if`,
+    // ...) as private dependencies of std; `-L` cannot tell them from ours.
+    let sysroot = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .args(["--print", "target-libdir"])
+        .output()
+        .expect("running rustc --print target-libdir");
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
+    let shipped: Vec<String> = fs::read_dir(&sysroot)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    for name in &crates {
+        let prefix = format!("lib{name}-");
+        assert!(
+            !shipped
+                .iter()
+                .any(|f| f.starts_with(&prefix) && f.ends_with(".rlib")),
+            "a snippet names `extern crate {name};`, but the toolchain's sysroot ({}) has a `{name}` too, \
+             so rustdoc cannot choose (E0464): reach it through labkit instead",
+            sysroot.display()
+        );
+    }
     let libs = if crates.is_empty() {
         let empty = target_dir().join("book-libs-empty");
         fs::create_dir_all(&empty).unwrap();
