@@ -192,3 +192,28 @@ fn idle_tasks(count: u64) -> Result<IdleReport> {
         })
     })
 }
+
+/// Restricts the calling thread to the first CPU it may run on, so that two
+/// pinned threads must take turns on one core: every hand-off is then a
+/// real context switch. Does nothing where Linux's affinity call is missing.
+pub fn pin_to_first_core() {
+    #[cfg(target_os = "linux")]
+    {
+        // Safety: `set` is a plain bit mask owned by this frame; the libc
+        // calls only read and write it, and 0 means "the calling thread".
+        unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            if libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) != 0 {
+                return;
+            }
+            let Some(first) =
+                (0..libc::CPU_SETSIZE as usize).find(|&cpu| libc::CPU_ISSET(cpu, &set))
+            else {
+                return;
+            };
+            libc::CPU_ZERO(&mut set);
+            libc::CPU_SET(first, &mut set);
+            libc::sched_setaffinity(0, std::mem::size_of_val(&set), &set);
+        }
+    }
+}

@@ -4,7 +4,6 @@
 // A module of the `choosing` lab and a complete program the book compiles
 // and runs on its own (see `main` at the bottom). Processes and memory are
 // measured by the lab's main program, which can re-execute itself.
-extern crate libc;
 extern crate rayon;
 extern crate tokio;
 
@@ -53,15 +52,14 @@ pub fn spawn_rayon_jobs(count: u32) -> Duration {
 /// channels; returns the average time of one hand-off (half a round trip).
 ///
 /// Each `recv` parks its thread until the other one sends, so every hand-off
-/// is the operating system waking a sleeping thread.
-pub fn ping_pong_threads(round_trips: u32, one_core: bool) -> Duration {
+/// is the operating system waking a sleeping thread. `setup` runs first on
+/// both threads (the lab uses it to pin them to one core).
+pub fn ping_pong_threads(round_trips: u32, setup: fn()) -> Duration {
     let (to_pong, pong_inbox) = mpsc::channel::<u32>();
     let (to_ping, ping_inbox) = mpsc::channel::<u32>();
     thread::scope(|scope| {
         scope.spawn(move || {
-            if one_core {
-                pin_to_first_core();
-            }
+            setup();
             for ball in pong_inbox {
                 if to_ping.send(ball + 1).is_err() {
                     break;
@@ -69,9 +67,7 @@ pub fn ping_pong_threads(round_trips: u32, one_core: bool) -> Duration {
             }
         });
         let ping = scope.spawn(move || {
-            if one_core {
-                pin_to_first_core();
-            }
+            setup();
             let start = Instant::now();
             let mut ball = 0;
             for _ in 0..round_trips {
@@ -116,31 +112,6 @@ pub fn ping_pong_tasks(round_trips: u32) -> Duration {
 }
 // ANCHOR_END: ping_pong
 
-/// Restricts the calling thread to the first CPU it may run on, so that two
-/// pinned threads must take turns on one core: every hand-off is then a
-/// real context switch. Does nothing where Linux's affinity call is missing.
-pub fn pin_to_first_core() {
-    #[cfg(target_os = "linux")]
-    {
-        // Safety: `set` is a plain bit mask owned by this frame; the libc
-        // calls only read and write it, and 0 means "the calling thread".
-        unsafe {
-            let mut set: libc::cpu_set_t = std::mem::zeroed();
-            if libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) != 0 {
-                return;
-            }
-            let Some(first) =
-                (0..libc::CPU_SETSIZE as usize).find(|&cpu| libc::CPU_ISSET(cpu, &set))
-            else {
-                return;
-            };
-            libc::CPU_ZERO(&mut set);
-            libc::CPU_SET(first, &mut set);
-            libc::sched_setaffinity(0, std::mem::size_of_val(&set), &set);
-        }
-    }
-}
-
 /// A small run of the listing: a few hundred of each, in well under a second.
 pub fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
@@ -148,7 +119,7 @@ pub fn main() {
     let task = spawn_tasks(&runtime, 2_000);
     let job = spawn_rayon_jobs(2_000);
     println!("spawn: thread {thread:?}, task {task:?}, rayon job {job:?}");
-    let threads = ping_pong_threads(500, false);
+    let threads = ping_pong_threads(500, || {});
     let tasks = ping_pong_tasks(500);
     println!("hand-off: threads {threads:?}, tasks {tasks:?}");
     // Everything really ran (the ping-pongs assert the ball came back each

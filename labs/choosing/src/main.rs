@@ -121,13 +121,13 @@ fn run_costs(common: Common) -> Result<()> {
             .with("per hand-off", format_duration(each));
     };
     let trips = scale.count(THREAD_ROUND_TRIPS);
-    let each = costs::ping_pong_threads(trips as u32, false);
+    let each = costs::ping_pong_threads(trips as u32, || {});
     hand_off(
         switch.push("switch", "2 threads, any core", each * 2 * trips as u32),
         trips,
         each,
     );
-    let each = costs::ping_pong_threads(trips as u32, true);
+    let each = costs::ping_pong_threads(trips as u32, children::pin_to_first_core);
     hand_off(
         switch.push("switch", "2 threads, one core", each * 2 * trips as u32),
         trips,

@@ -39,7 +39,7 @@ fn a_task_is_cheaper_to_start_than_a_thread_and_a_thread_than_a_process() {
 fn a_hand_off_between_tasks_is_cheaper_than_between_threads() {
     // The best of several runs: a preempted run only makes one slower.
     let threads = (0..5)
-        .map(|_| costs::ping_pong_threads(1_000, false))
+        .map(|_| costs::ping_pong_threads(1_000, || {}))
         .min()
         .unwrap();
     let tasks = (0..5).map(|_| costs::ping_pong_tasks(1_000)).min().unwrap();
@@ -47,7 +47,7 @@ fn a_hand_off_between_tasks_is_cheaper_than_between_threads() {
     // the kernel just as fast) narrows the gap. Demand only the direction.
     assert!(tasks < threads, "tasks {tasks:?} vs threads {threads:?}");
     // Pinned to one core, the game still completes (each side waits its turn).
-    costs::ping_pong_threads(200, true);
+    costs::ping_pong_threads(200, children::pin_to_first_core);
 }
 
 #[test]
