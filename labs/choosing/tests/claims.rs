@@ -78,7 +78,7 @@ fn starting_costs_span_orders_of_magnitude() {
         Duration::from_millis(10),
         "process: ~1 ms",
     );
-    // "Each step roughly ten to a hundred times dearer than the one above."
+    // "Each is a few to a hundred times dearer than the one before."
     for (cheap, dear, what) in [
         (job, task, "job -> task"),
         (task, thread, "task -> thread"),
