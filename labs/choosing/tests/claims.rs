@@ -110,6 +110,10 @@ fn a_task_hand_off_is_about_thirty_times_cheaper_than_a_thread_hand_off() {
         (0.5..=2.0).contains(&cores),
         "one core vs any core: {cores:.2}"
     );
+    assert!(
+        tasks < Duration::from_micros(1),
+        "tasks: a fraction of a µs, {tasks:?}"
+    );
     let ratio = any.as_secs_f64() / tasks.as_secs_f64();
     assert!(
         (10.0..=100.0).contains(&ratio),
