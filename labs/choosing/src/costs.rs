@@ -112,6 +112,42 @@ pub fn ping_pong_tasks(round_trips: u32) -> Duration {
 }
 // ANCHOR_END: ping_pong
 
+// ANCHOR: multi_thread_exercise
+/// The exercise's solution: the same game between two tasks spawned on a
+/// multi-threaded runtime, where the two may run on different workers.
+pub fn ping_pong_tasks_multi_thread(round_trips: u32) -> Duration {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let (to_pong, mut pong_inbox) = tokio::sync::mpsc::channel::<u32>(1);
+        let (to_ping, mut ping_inbox) = tokio::sync::mpsc::channel::<u32>(1);
+        let pong = tokio::spawn(async move {
+            while let Some(ball) = pong_inbox.recv().await {
+                if to_ping.send(ball + 1).await.is_err() {
+                    break;
+                }
+            }
+        });
+        // Ping is a spawned task too, so either may run on either worker.
+        let ping = tokio::spawn(async move {
+            let start = Instant::now();
+            let mut ball = 0;
+            for _ in 0..round_trips {
+                to_pong.send(ball).await.expect("pong is running");
+                ball = ping_inbox.recv().await.expect("pong answers");
+            }
+            assert_eq!(ball, round_trips);
+            start.elapsed()
+        });
+        let elapsed = ping.await.expect("ping cannot panic");
+        pong.await.expect("pong cannot panic");
+        elapsed / (2 * round_trips)
+    })
+}
+// ANCHOR_END: multi_thread_exercise
+
 /// A small run of the listing: a few hundred of each, in well under a second.
 pub fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
@@ -121,7 +157,8 @@ pub fn main() {
     println!("spawn: thread {thread:?}, task {task:?}, rayon job {job:?}");
     let threads = ping_pong_threads(500, || {});
     let tasks = ping_pong_tasks(500);
-    println!("hand-off: threads {threads:?}, tasks {tasks:?}");
+    let spread = ping_pong_tasks_multi_thread(500);
+    println!("hand-off: threads {threads:?}, tasks {tasks:?}, tasks on 2 workers {spread:?}");
     // Everything really ran (the ping-pongs assert the ball came back each
     // time); the durations are the lab's business, not this demo's.
     assert!(thread > Duration::ZERO && task > Duration::ZERO && job > Duration::ZERO);

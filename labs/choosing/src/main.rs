@@ -144,6 +144,16 @@ fn run_costs(common: Common) -> Result<()> {
         trips,
         each,
     );
+    let each = costs::ping_pong_tasks_multi_thread(trips as u32);
+    hand_off(
+        switch.push(
+            "switch",
+            "2 tokio tasks, 2 workers",
+            each * 2 * trips as u32,
+        ),
+        trips,
+        each,
+    );
 
     let mut memory = Results::new();
     for (variant, kind, count) in [

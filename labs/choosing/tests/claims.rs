@@ -119,6 +119,16 @@ fn a_task_hand_off_is_about_thirty_times_cheaper_than_a_thread_hand_off() {
         (10.0..=100.0).contains(&ratio),
         "threads vs tasks: {ratio:.1}x"
     );
+    // The exercise: on two workers, about twice the one-thread cost, and
+    // still far below a thread hand-off.
+    let spread = per("2 tokio tasks, 2 workers");
+    let cost = spread.as_secs_f64() / tasks.as_secs_f64();
+    assert!(
+        (1.0..=4.0).contains(&cost),
+        "2 workers vs 1 thread: {cost:.2}x"
+    );
+    let below = any.as_secs_f64() / spread.as_secs_f64();
+    assert!(below >= 5.0, "threads vs tasks on 2 workers: {below:.1}x");
 }
 
 #[test]

@@ -46,6 +46,14 @@ fn a_hand_off_between_tasks_is_cheaper_than_between_threads() {
     // Measured here: about 40x in release; a debug build (tokio unoptimised,
     // the kernel just as fast) narrows the gap. Demand only the direction.
     assert!(tasks < threads, "tasks {tasks:?} vs threads {threads:?}");
+    let spread = (0..5)
+        .map(|_| costs::ping_pong_tasks_multi_thread(1_000))
+        .min()
+        .unwrap();
+    assert!(
+        spread < threads,
+        "tasks on 2 workers {spread:?} vs threads {threads:?}"
+    );
     // Pinned to one core, the game still completes (each side waits its turn).
     costs::ping_pong_threads(200, children::pin_to_first_core);
 }
