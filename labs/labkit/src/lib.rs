@@ -12,11 +12,13 @@
 //! - [`transcript`]: the output files the book shows, how they are made and how
 //!   a test proves they still match the program;
 //! - [`timeline`]: a span recorder (which task ran on which thread, when) and
-//!   the SVG timelines the book draws from it.
+//!   the SVG timelines the book draws from it;
+//! - [`testing`]: the command-line promises every lab's tests check.
 
 pub mod cli;
 pub mod os;
 pub mod results;
+pub mod testing;
 pub mod timeline;
 pub mod timing;
 pub mod transcript;

@@ -1,0 +1,94 @@
+//! Checks every lab's tests make of its command line, written once.
+//!
+//! Each lab promises the same things to a reader (CONTRIBUTING.md): `--help`
+//! lists the experiments, a bad argument is one line on stderr and exit code
+//! 2, and `--json` prints rows with `experiment`, `variant` and
+//! `wall_seconds`. These helpers run the lab's binary as a child process,
+//! bounded in time, and assert those promises with messages that say which
+//! arguments broke which one.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::transcript::{Captured, run_bounded};
+
+/// How long one run of a lab may take in a test before it counts as hung.
+pub const RUN_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Runs the lab binary `bin` with `args`, killing it after [`RUN_TIMEOUT`].
+pub fn run(bin: &str, args: &[&str]) -> Captured {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    run_bounded(Path::new(bin), &args, &[], RUN_TIMEOUT)
+        .unwrap_or_else(|err| panic!("running {bin} {args:?}: {err:#}"))
+}
+
+/// `--help` exits 0 and mentions every one of `words` (experiments, options).
+pub fn assert_help_mentions(bin: &str, words: &[&str]) -> Captured {
+    let out = run(bin, &["--help"]);
+    assert_eq!(out.code, Some(0), "--help failed: {}", out.stderr);
+    for word in words {
+        assert!(
+            out.stdout.contains(word),
+            "--help does not mention {word}:\n{}",
+            out.stdout
+        );
+    }
+    out
+}
+
+/// `args` is refused the way every lab refuses a bad argument: exit code 2,
+/// exactly one line on stderr that contains `names` (the offending value or
+/// option), and no panic.
+pub fn assert_usage_error(bin: &str, args: &[&str], names: &str) {
+    let out = run(bin, args);
+    assert_eq!(
+        out.code,
+        Some(2),
+        "{args:?} should be refused with exit 2: {}",
+        out.stderr
+    );
+    assert_eq!(
+        out.stderr.trim().lines().count(),
+        1,
+        "{args:?} should give one line on stderr, got:\n{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(names),
+        "{args:?}: the error does not name {names:?}: {}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("panicked"),
+        "{args:?} panicked: {}",
+        out.stderr
+    );
+}
+
+/// Runs `args` (which should include `--json`) and returns the rows, after
+/// checking that stdout is one JSON array whose rows carry `experiment`,
+/// `variant` and a positive `wall_seconds`.
+pub fn json_rows(bin: &str, args: &[&str]) -> Vec<Value> {
+    let out = run(bin, args);
+    assert_eq!(out.code, Some(0), "{args:?} failed: {}", out.stderr);
+    let rows: Vec<Value> = serde_json::from_str(&out.stdout).unwrap_or_else(|err| {
+        panic!(
+            "{args:?}: stdout is not a JSON array ({err}):\n{}",
+            out.stdout
+        )
+    });
+    assert!(!rows.is_empty(), "{args:?} printed no rows");
+    for row in &rows {
+        for key in ["experiment", "variant"] {
+            assert!(row[key].is_string(), "{args:?}: row without a {key}: {row}");
+        }
+        let wall = row["wall_seconds"].as_f64();
+        assert!(
+            wall.is_some_and(|w| w >= 0.0),
+            "{args:?}: row without wall_seconds: {row}"
+        );
+    }
+    rows
+}
