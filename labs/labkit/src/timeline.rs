@@ -282,6 +282,8 @@ pub struct SvgOptions {
     pub width: u32,
     /// The length of the time axis; `None` means the end of the last span.
     pub time_span: Option<Duration>,
+    /// Lanes in name order (true), or in order of first appearance.
+    pub sort_lanes: bool,
 }
 
 impl Default for SvgOptions {
@@ -291,6 +293,7 @@ impl Default for SvgOptions {
             row_per_label: true,
             width: 760,
             time_span: None,
+            sort_lanes: true,
         }
     }
 }
@@ -353,8 +356,39 @@ fn tick_label(t: Duration, step: Duration) -> String {
     format!("{value:.decimals$} {unit}")
 }
 
-/// Draws `spans` as an SVG timeline: one lane per lane key (in order of first
-/// appearance), one bar per span, a time axis and a legend of colours.
+/// Compares names so that `task 2` comes before `task 10`: runs of digits
+/// compare as numbers, everything else as text.
+pub fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(text: &str) -> Vec<(bool, String)> {
+        let mut out: Vec<(bool, String)> = Vec::new();
+        for c in text.chars() {
+            let digit = c.is_ascii_digit();
+            match out.last_mut() {
+                Some((was_digit, chunk)) if *was_digit == digit => chunk.push(c),
+                _ => out.push((digit, c.to_string())),
+            }
+        }
+        out
+    }
+    let key = |text: &str| {
+        chunks(text)
+            .into_iter()
+            .map(|(digit, chunk)| {
+                if digit {
+                    let trimmed = chunk.trim_start_matches('0');
+                    (trimmed.len(), trimmed.to_string())
+                } else {
+                    (0, chunk)
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    key(a).cmp(&key(b)).then_with(|| a.cmp(b))
+}
+
+/// Draws `spans` as an SVG timeline: one lane per lane key (in name order
+/// unless told otherwise), one bar per span, a time axis and a legend of
+/// colours (one per colour key, in name order).
 pub fn render_svg(spans: &[Span], options: &SvgOptions) -> String {
     const LEFT: f64 = 150.0;
     const RIGHT: f64 = 24.0;
@@ -372,13 +406,11 @@ pub fn render_svg(spans: &[Span], options: &SvgOptions) -> String {
     let plot = width - LEFT - RIGHT;
     let x_of = |t: Duration| LEFT + plot * (t.as_secs_f64() / end.as_secs_f64()).min(1.0);
 
-    // Colours, in order of first appearance of each colour key.
-    let mut keys: Vec<&str> = Vec::new();
-    for span in spans {
-        if !keys.contains(&span.colour_key()) {
-            keys.push(span.colour_key());
-        }
-    }
+    // Colours, by colour key in name order, so that the same task gets the
+    // same colour in every picture of a series.
+    let mut keys: Vec<&str> = spans.iter().map(Span::colour_key).collect();
+    keys.sort_by(|a, b| natural_order(a, b));
+    keys.dedup();
     let colour = |key: &str| {
         let i = keys.iter().position(|k| *k == key).unwrap_or(0);
         PALETTE[i % PALETTE.len()]
@@ -425,7 +457,11 @@ pub fn render_svg(spans: &[Span], options: &SvgOptions) -> String {
 
     // Lanes.
     let top = y;
-    for (lane_index, lane) in lanes(spans).iter().enumerate() {
+    let mut lane_names = lanes(spans);
+    if options.sort_lanes {
+        lane_names.sort_by(|a, b| natural_order(a, b));
+    }
+    for (lane_index, lane) in lane_names.iter().enumerate() {
         let in_lane: Vec<&Span> = spans.iter().filter(|s| &s.lane == lane).collect();
         let mut rows: Vec<&str> = Vec::new();
         if options.row_per_label {
@@ -434,6 +470,7 @@ pub fn render_svg(spans: &[Span], options: &SvgOptions) -> String {
                     rows.push(&span.label);
                 }
             }
+            rows.sort_by(|a, b| natural_order(a, b));
         } else {
             rows.push("");
         }
@@ -787,10 +824,18 @@ mod tests {
             check_xml(&svg).unwrap();
             assert!(svg.starts_with("<svg "));
             assert!(svg.contains("viewBox=\"0 0 "));
-            assert_eq!(svg_lanes(&svg), ["worker <1>", "worker 2", "main"]);
+            assert_eq!(svg_lanes(&svg), ["main", "worker 2", "worker <1>"]);
             assert_eq!(svg.matches("<title>").count(), 4, "one bar per span");
             assert!(svg.contains("<text"));
         }
+        let unsorted = render_svg(
+            &spans,
+            &SvgOptions {
+                sort_lanes: false,
+                ..SvgOptions::default()
+            },
+        );
+        assert_eq!(svg_lanes(&unsorted), ["worker <1>", "worker 2", "main"]);
         let empty = render_svg(&[], &SvgOptions::default());
         check_xml(&empty).unwrap();
         assert!(svg_lanes(&empty).is_empty());
@@ -811,6 +856,13 @@ mod tests {
         ] {
             assert!(check_xml(bad).is_err(), "{bad:?} passed");
         }
+    }
+
+    #[test]
+    fn names_sort_like_people_expect() {
+        let mut names = vec!["task 10", "task 2", "main", "task 1", "rayon 0"];
+        names.sort_by(|a, b| natural_order(a, b));
+        assert_eq!(names, ["main", "rayon 0", "task 1", "task 2", "task 10"]);
     }
 
     #[test]
