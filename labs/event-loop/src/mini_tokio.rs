@@ -1,0 +1,435 @@
+// Listing: an event loop built by hand, "mini tokio".
+//
+// Three small parts, the same three tokio has: a reactor on `mio` that asks
+// the OS which sockets are ready, an executor that runs tasks (futures)
+// until they wait and runs them again when woken, and sockets whose reads
+// and writes are `async fn`s joining the two. Everything runs on one thread.
+// This file is also a complete program (see `main` at the bottom).
+
+extern crate anyhow;
+extern crate mio;
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::SocketAddr;
+use std::pin::{Pin, pin};
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, anyhow, bail};
+use mio::{Events, Interest, Token};
+
+// ANCHOR: reactor
+/// The reactor: the part of the loop that talks to the OS.
+///
+/// It owns one `mio::Poll` (epoll on Linux, kqueue on macOS) and remembers,
+/// for every socket a task is waiting on, that task's `Waker`, and for
+/// every timer, the waker of the task sleeping until it. It never runs a
+/// task: it only says which tasks may go on.
+pub struct Reactor {
+    poll: mio::Poll,
+    events: Events,
+    next_token: usize,
+    waiting_for_io: HashMap<Token, Waker>,
+    timers: Vec<(Instant, Waker)>,
+}
+
+impl Reactor {
+    pub fn new() -> io::Result<Reactor> {
+        Ok(Reactor {
+            poll: mio::Poll::new()?,
+            events: Events::with_capacity(1024),
+            next_token: 0,
+            waiting_for_io: HashMap::new(),
+            timers: Vec::new(),
+        })
+    }
+
+    /// Register interest: "tell me whenever this socket becomes readable or writable".
+    pub fn register(&mut self, socket: &mut impl mio::event::Source) -> io::Result<Token> {
+        let token = Token(self.next_token);
+        self.next_token += 1;
+        let interest = Interest::READABLE | Interest::WRITABLE;
+        self.poll.registry().register(socket, token, interest)?;
+        Ok(token)
+    }
+
+    pub fn deregister(&mut self, socket: &mut impl mio::event::Source, token: Token) {
+        let _ = self.poll.registry().deregister(socket);
+        self.waiting_for_io.remove(&token);
+    }
+
+    /// A task found the socket `token` not ready: wake it when the OS says it is.
+    pub fn wake_when_ready(&mut self, token: Token, waker: Waker) {
+        self.waiting_for_io.insert(token, waker);
+    }
+
+    /// A task sleeps until `deadline`.
+    pub fn wake_at(&mut self, deadline: Instant, waker: Waker) {
+        self.timers.push((deadline, waker));
+    }
+
+    /// Wait, then dispatch: block in the OS until a socket is ready or the
+    /// next timer is due, and wake the tasks concerned. Returns how many
+    /// readiness events the OS reported.
+    pub fn wait_and_dispatch(&mut self) -> io::Result<usize> {
+        if self.waiting_for_io.is_empty() && self.timers.is_empty() {
+            return Err(io::Error::other(
+                "every task is waiting, but on nothing that could wake it",
+            ));
+        }
+        let now = Instant::now();
+        let until_next_timer = self
+            .timers
+            .iter()
+            .map(|(deadline, _)| deadline.saturating_duration_since(now))
+            .min();
+        match self.poll.poll(&mut self.events, until_next_timer) {
+            Err(err) if err.kind() == ErrorKind::Interrupted => return Ok(0),
+            other => other?,
+        }
+        let mut count = 0;
+        for event in self.events.iter() {
+            count += 1;
+            if let Some(waker) = self.waiting_for_io.remove(&event.token()) {
+                waker.wake();
+            }
+        }
+        let now = Instant::now();
+        self.timers.retain(|(deadline, waker)| {
+            let due = *deadline <= now;
+            if due {
+                waker.wake_by_ref();
+            }
+            !due
+        });
+        Ok(count)
+    }
+}
+// ANCHOR_END: reactor
+
+// ANCHOR: executor
+/// A task is a future the executor owns until it finishes.
+type Task = Pin<Box<dyn Future<Output = ()>>>;
+
+/// The ids of the tasks ready to run. Wakers push onto it. Std requires
+/// wakers to be `Send + Sync`, hence the `Arc<Mutex<..>>` even though every
+/// task runs on this one thread.
+type ReadyQueue = Arc<Mutex<VecDeque<usize>>>;
+
+/// Waking a task means: put its id back in the ready queue.
+struct TaskWaker {
+    task: usize,
+    ready: ReadyQueue,
+}
+
+impl Wake for TaskWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.ready.lock().unwrap().push_back(self.task);
+    }
+}
+
+/// The executor: a list of tasks, a queue of the ready ones, and the reactor.
+pub struct Executor {
+    reactor: Rc<RefCell<Reactor>>,
+    tasks: Vec<Option<Task>>,
+    ready: ReadyQueue,
+    /// What each turn of the loop did, for the lifecycle diagram.
+    pub trace: Vec<Turn>,
+}
+
+impl Executor {
+    pub fn new() -> io::Result<Executor> {
+        Ok(Executor {
+            reactor: Rc::new(RefCell::new(Reactor::new()?)),
+            tasks: Vec::new(),
+            ready: ReadyQueue::default(),
+            trace: Vec::new(),
+        })
+    }
+
+    /// The reactor, for the sockets and timers the tasks create.
+    pub fn reactor(&self) -> Rc<RefCell<Reactor>> {
+        self.reactor.clone()
+    }
+
+    /// Adds a task; it first runs when the loop starts.
+    pub fn spawn(&mut self, task: impl Future<Output = ()> + 'static) {
+        self.ready.lock().unwrap().push_back(self.tasks.len());
+        self.tasks.push(Some(Box::pin(task)));
+    }
+
+    /// The event loop: run every ready task until it has to wait, then let
+    /// the reactor wait for the OS and wake the tasks that may go on.
+    /// Repeat until every task has finished.
+    pub fn run(&mut self) -> io::Result<()> {
+        let mut unfinished = self.tasks.iter().filter(|task| task.is_some()).count();
+        while unfinished > 0 {
+            let mut turn = Turn::default();
+            // 1. Run what is ready.
+            while let Some(id) = self.next_ready() {
+                let Some(task) = self.tasks[id].as_mut() else {
+                    continue; // woken after it finished: nothing to do
+                };
+                let waker = Waker::from(Arc::new(TaskWaker {
+                    task: id,
+                    ready: self.ready.clone(),
+                }));
+                let finished = task
+                    .as_mut()
+                    .poll(&mut Context::from_waker(&waker))
+                    .is_ready();
+                if finished {
+                    self.tasks[id] = None;
+                    unfinished -= 1;
+                }
+                turn.polled.push((id, finished));
+            }
+            // 2. Nothing is ready: wait for the OS to say what is.
+            if unfinished > 0 {
+                let started = Instant::now();
+                turn.events = self.reactor.borrow_mut().wait_and_dispatch()?;
+                turn.waited = started.elapsed();
+            }
+            self.trace.push(turn);
+        }
+        Ok(())
+    }
+
+    fn next_ready(&self) -> Option<usize> {
+        self.ready.lock().unwrap().pop_front()
+    }
+}
+
+/// One turn of the loop: which tasks ran (and whether they finished), then
+/// how long the reactor waited and how many events the OS reported.
+#[derive(Debug, Clone, Default)]
+pub struct Turn {
+    pub polled: Vec<(usize, bool)>,
+    pub waited: Duration,
+    pub events: usize,
+}
+// ANCHOR_END: executor
+
+// ANCHOR: async_io
+/// A TCP connection with `async` reads and writes. Each one tries the
+/// non-blocking call; on `WouldBlock` it leaves its task's waker with the
+/// reactor and returns `Pending`, handing the thread back to the loop.
+pub struct AsyncTcpStream {
+    stream: mio::net::TcpStream,
+    token: Token,
+    reactor: Rc<RefCell<Reactor>>,
+}
+
+impl AsyncTcpStream {
+    pub async fn connect(
+        addr: SocketAddr,
+        reactor: Rc<RefCell<Reactor>>,
+    ) -> io::Result<AsyncTcpStream> {
+        // Returns at once: the handshake goes on in the kernel.
+        let mut stream = mio::net::TcpStream::connect(addr)?;
+        let token = reactor.borrow_mut().register(&mut stream)?;
+        let mut connection = AsyncTcpStream {
+            stream,
+            token,
+            reactor,
+        };
+        // Connected once the socket has no error and knows its peer.
+        connection
+            .until_ready(|stream| {
+                if let Some(err) = stream.take_error()? {
+                    return Err(err);
+                }
+                match stream.peer_addr() {
+                    Err(err) if err.kind() == ErrorKind::NotConnected => {
+                        Err(ErrorKind::WouldBlock.into())
+                    }
+                    other => other.map(|_| ()),
+                }
+            })
+            .await?;
+        Ok(connection)
+    }
+
+    pub async fn write_all(&mut self, mut bytes: &[u8]) -> io::Result<()> {
+        while !bytes.is_empty() {
+            let written = self.until_ready(|stream| stream.write(bytes)).await?;
+            bytes = &bytes[written..];
+        }
+        Ok(())
+    }
+
+    pub async fn read_to_end(&mut self, out: &mut Vec<u8>) -> io::Result<()> {
+        let mut buffer = [0u8; 4096];
+        loop {
+            match self.until_ready(|stream| stream.read(&mut buffer)).await? {
+                0 => return Ok(()),
+                n => out.extend_from_slice(&buffer[..n]),
+            }
+        }
+    }
+
+    /// Tries `attempt` each time the task runs, until it stops saying
+    /// `WouldBlock`. In between, the task sleeps and the reactor watches.
+    async fn until_ready<T>(
+        &mut self,
+        mut attempt: impl FnMut(&mut mio::net::TcpStream) -> io::Result<T>,
+    ) -> io::Result<T> {
+        std::future::poll_fn(|cx| match attempt(&mut self.stream) {
+            Err(err) if err.kind() == ErrorKind::WouldBlock => {
+                let waker = cx.waker().clone();
+                self.reactor.borrow_mut().wake_when_ready(self.token, waker);
+                Poll::Pending
+            }
+            result => Poll::Ready(result),
+        })
+        .await
+    }
+}
+
+impl Drop for AsyncTcpStream {
+    fn drop(&mut self) {
+        self.reactor
+            .borrow_mut()
+            .deregister(&mut self.stream, self.token);
+    }
+}
+// ANCHOR_END: async_io
+
+// ANCHOR: timeout
+/// Runs `future` but gives up after `limit`: a tiny `tokio::time::timeout`.
+/// `None` means the time ran out first; the unfinished future is dropped.
+pub async fn timeout<T>(
+    reactor: &Rc<RefCell<Reactor>>,
+    limit: Duration,
+    future: impl Future<Output = T>,
+) -> Option<T> {
+    let deadline = Instant::now() + limit;
+    let mut future = pin!(future);
+    let mut timer_set = false;
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(value) = future.as_mut().poll(cx) {
+            return Poll::Ready(Some(value));
+        }
+        if Instant::now() >= deadline {
+            return Poll::Ready(None);
+        }
+        if !timer_set {
+            reactor.borrow_mut().wake_at(deadline, cx.waker().clone());
+            timer_set = true;
+        }
+        Poll::Pending
+    })
+    .await
+}
+// ANCHOR_END: timeout
+
+// ANCHOR: fetch
+/// Fetches one page: the same steps as the blocking version, but each step
+/// that would block hands the thread back to the loop instead.
+pub async fn fetch(
+    reactor: Rc<RefCell<Reactor>>,
+    addr: SocketAddr,
+    path: &str,
+) -> anyhow::Result<usize> {
+    let mut stream = AsyncTcpStream::connect(addr, reactor).await?;
+    let request = format!("GET {path} HTTP/1.0\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await?;
+    body_size(&response)
+}
+
+/// Fetches every page concurrently on this one thread: one task per
+/// request, each bounded by `limit`. Returns each page's body size or why
+/// it failed, in request order, and the loop's trace.
+pub fn fetch_all(
+    requests: &[(SocketAddr, String)],
+    limit: Duration,
+) -> io::Result<(Vec<anyhow::Result<usize>>, Vec<Turn>)> {
+    let mut executor = Executor::new()?;
+    let results = Rc::new(RefCell::new(Vec::new()));
+    results.borrow_mut().resize_with(requests.len(), || None);
+    for (index, (addr, path)) in requests.iter().cloned().enumerate() {
+        let (reactor, results) = (executor.reactor(), results.clone());
+        executor.spawn(async move {
+            let outcome = timeout(&reactor, limit, fetch(reactor.clone(), addr, &path))
+                .await
+                .unwrap_or_else(|| Err(anyhow!("no answer within {limit:?}")))
+                .with_context(|| format!("GET {path} from {addr}"));
+            results.borrow_mut()[index] = Some(outcome);
+        });
+    }
+    executor.run()?;
+    let results = results.take().into_iter();
+    let results = results.map(|result| result.expect("every task ran to the end"));
+    Ok((results.collect(), executor.trace))
+}
+// ANCHOR_END: fetch
+
+/// Checks the status line and measures the body of a raw HTTP response.
+pub fn body_size(response: &[u8]) -> anyhow::Result<usize> {
+    let text = String::from_utf8_lossy(response);
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        let first_line = text.lines().next().unwrap_or("");
+        bail!("malformed response: expected an HTTP head, got {first_line:?}");
+    };
+    let status = head.lines().next().unwrap_or("");
+    if !status.starts_with("HTTP/1.") || !status.contains(" 200 ") {
+        bail!("the server answered {status:?}");
+    }
+    Ok(body.len())
+}
+
+/// A stand-in for the lab's server, so this file runs on its own: a thread
+/// per connection that waits `latency` and answers a short page.
+fn tiny_server(latency: Duration) -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                std::thread::sleep(latency);
+                let _ = stream.write_all(b"HTTP/1.0 200 OK\r\n\r\nhello");
+            });
+        }
+    });
+    addr
+}
+
+/// Three pages of 50 ms each, on one thread, plus one refused connection.
+pub fn main() {
+    let latency = Duration::from_millis(50);
+    let addr = tiny_server(latency);
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap() // nobody listens here once it is dropped
+    };
+    let mut requests: Vec<(SocketAddr, String)> =
+        (1..=3).map(|n| (addr, format!("/page/{n}"))).collect();
+    requests.push((closed, "/page/4".to_string()));
+
+    let start = Instant::now();
+    let (results, trace) = fetch_all(&requests, Duration::from_secs(10)).unwrap();
+    let elapsed = start.elapsed();
+    for result in &results {
+        println!("{result:?}");
+    }
+    println!("{} turns of the loop in {elapsed:.2?}", trace.len());
+    assert!(results[..3].iter().all(|size| *size.as_ref().unwrap() == 5));
+    assert!(results[3].is_err(), "nobody listens on {closed}");
+    assert!(elapsed >= latency);
+    assert!(trace.len() >= 2, "the loop waited at least once");
+}
