@@ -1,40 +1,24 @@
 //! The lab as a reader meets it: help, bad arguments, `--json`, a dying worker.
 
-use std::path::Path;
-use std::time::Duration;
+use labkit::testing::{assert_help_mentions, assert_usage_error, json_rows, run};
 
-use labkit::transcript::{Captured, run_bounded};
-
-fn gil(args: &[&str]) -> Captured {
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    run_bounded(
-        Path::new(env!("CARGO_BIN_EXE_gil")),
-        &args,
-        &[],
-        Duration::from_secs(120),
-    )
-    .unwrap()
-}
+const GIL: &str = env!("CARGO_BIN_EXE_gil");
 
 #[test]
 fn help_lists_every_experiment_and_hides_the_internal_ones() {
-    let out = gil(&["--help"]);
-    assert_eq!(out.code, Some(0));
-    for experiment in [
-        "countdown",
-        "fib",
-        "io",
-        "powersum",
-        "ipc",
-        "python",
-        "--scale",
-        "--json",
-    ] {
-        assert!(
-            out.stdout.contains(experiment),
-            "--help does not mention {experiment}"
-        );
-    }
+    let out = assert_help_mentions(
+        GIL,
+        &[
+            "countdown",
+            "fib",
+            "io",
+            "powersum",
+            "ipc",
+            "python",
+            "--scale",
+            "--json",
+        ],
+    );
     for internal in ["worker", "ipc-child"] {
         assert!(
             !out.stdout
@@ -48,40 +32,23 @@ fn help_lists_every_experiment_and_hides_the_internal_ones() {
 
 #[test]
 fn bad_arguments_give_one_line_and_exit_code_2() {
-    for (args, names) in [
-        (&["countdown", "--numbers", "0"][..], "0"),
-        (&["countdown", "--numbers", "-5"][..], "-5"),
-        (&["countdown", "--switch-us", "0"][..], "0"),
-        (&["fib", "--n", "0"][..], "0"),
-        (&["fib", "--n", "99"][..], "99"),
-        (&["io", "--waits", "0"][..], "0"),
-        (&["powersum", "--workers", "0"][..], "0"),
-        (&["powersum", "--numbers", "-1"][..], "-1"),
-        (&["powersum", "--chunks", "0"][..], "0"),
-        (&["ipc", "--messages", "0"][..], "0"),
-        (&["countdown", "--scale", "0"][..], "0"),
-        (&["gil-please"][..], "gil-please"),
-    ] {
-        let out = gil(args);
-        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
-        assert_eq!(
-            out.stderr.trim().lines().count(),
-            1,
-            "{args:?}: {}",
-            out.stderr
-        );
-        assert!(
-            out.stderr.contains(names),
-            "{args:?} error does not name {names}: {}",
-            out.stderr
-        );
-        assert!(!out.stderr.contains("panicked"), "{args:?}");
-    }
+    assert_usage_error(GIL, &["countdown", "--numbers", "0"], "0");
+    assert_usage_error(GIL, &["countdown", "--numbers", "-5"], "-5");
+    assert_usage_error(GIL, &["countdown", "--switch-us", "0"], "0");
+    assert_usage_error(GIL, &["fib", "--n", "0"], "0");
+    assert_usage_error(GIL, &["fib", "--n", "99"], "99");
+    assert_usage_error(GIL, &["io", "--waits", "0"], "0");
+    assert_usage_error(GIL, &["powersum", "--workers", "0"], "0");
+    assert_usage_error(GIL, &["powersum", "--numbers", "-1"], "-1");
+    assert_usage_error(GIL, &["powersum", "--chunks", "0"], "0");
+    assert_usage_error(GIL, &["ipc", "--messages", "0"], "0");
+    assert_usage_error(GIL, &["countdown", "--scale", "0"], "0");
+    assert_usage_error(GIL, &["gil-please"], "gil-please");
 }
 
 #[test]
 fn a_worker_dying_mid_task_is_a_clear_error_naming_the_task() {
-    let out = gil(&["powersum", "--scale", "0.002", "--crash-task", "3"]);
+    let out = run(GIL, &["powersum", "--scale", "0.002", "--crash-task", "3"]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     let error = out.stderr.trim();
     assert_eq!(error.lines().count(), 1, "{error}");
@@ -95,7 +62,7 @@ fn a_worker_dying_mid_task_is_a_clear_error_naming_the_task() {
 
 #[test]
 fn more_chunks_than_numbers_is_a_clear_error() {
-    let out = gil(&["powersum", "--numbers", "5", "--chunks", "10"]);
+    let out = run(GIL, &["powersum", "--numbers", "5", "--chunks", "10"]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(out.stderr.contains("cannot be split"), "{}", out.stderr);
 }
@@ -109,29 +76,28 @@ fn json_rows_report_each_experiment() {
         ("powersum", 3),
         ("ipc", 4),
     ] {
-        let out = gil(&[experiment, "--scale", "0.01", "--json"]);
-        assert_eq!(out.code, Some(0), "{experiment}: {}", out.stderr);
-        let rows: serde_json::Value =
-            serde_json::from_str(&out.stdout).expect("stdout is JSON only");
-        let rows = rows.as_array().unwrap();
+        let rows = json_rows(GIL, &[experiment, "--scale", "0.01", "--json"]);
         assert_eq!(rows.len(), variants, "{experiment}");
-        for row in rows {
+        for row in &rows {
             assert_eq!(row["experiment"], experiment);
-            assert!(row["wall_seconds"].as_f64().unwrap() > 0.0);
-            assert!(row["cpu_utilisation"].as_f64().is_some());
+            assert!(row["wall_seconds"].as_f64().unwrap() > 0.0, "{row}");
+            assert!(row["cpu_utilisation"].as_f64().is_some(), "{row}");
         }
     }
 }
 
 #[test]
 fn python_is_skipped_with_a_message_when_missing() {
-    let out = gil(&[
-        "python",
-        "--python",
-        "/nonexistent/python3",
-        "--scale",
-        "0.001",
-    ]);
+    let out = run(
+        GIL,
+        &[
+            "python",
+            "--python",
+            "/nonexistent/python3",
+            "--scale",
+            "0.001",
+        ],
+    );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(
         out.stdout

@@ -1,78 +1,47 @@
 //! The lab as a reader meets it: help, bad arguments, `--json`.
 
-use std::path::Path;
-use std::time::Duration;
+use labkit::testing::{assert_help_mentions, assert_usage_error, json_rows, run};
 
-use labkit::transcript::{Captured, run_bounded};
-
-fn races(args: &[&str]) -> Captured {
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    run_bounded(
-        Path::new(env!("CARGO_BIN_EXE_races")),
-        &args,
-        &[],
-        Duration::from_secs(120),
-    )
-    .unwrap()
-}
+const RACES: &str = env!("CARGO_BIN_EXE_races");
 
 #[test]
 fn help_lists_every_experiment() {
-    let out = races(&["--help"]);
-    assert_eq!(out.code, Some(0));
-    for word in ["bank", "bank-atomic", "counter", "--scale", "--json"] {
-        assert!(out.stdout.contains(word), "--help does not mention {word}");
-    }
+    assert_help_mentions(
+        RACES,
+        &["bank", "bank-atomic", "counter", "--scale", "--json"],
+    );
 }
 
 #[test]
 fn bad_amounts_give_one_clear_line_and_exit_code_2() {
-    for (args, names) in [
-        (&["bank", "--amounts", "80,-70"][..], "-70"),
-        (&["bank", "--amounts", "-5"][..], "-5"),
-        (&["bank", "--amounts", "0"][..], "0"),
-        (
-            &["bank", "--amounts", "99999999999999999999"][..],
-            "99999999999999999999",
-        ),
-        (
-            &["bank-atomic", "--amounts", "2000000000"][..],
-            "2000000000",
-        ),
-        (&["bank", "--amounts", "1,2,3,4,5"][..], "at most 4"),
-        (&["bank", "--balance", "-100"][..], "-100"),
-        (&["bank", "--amounts", "eighty"][..], "eighty"),
-        (&["counter", "--threads", "1"][..], "1"),
-        (&["heist"][..], "heist"),
-    ] {
-        let out = races(args);
-        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
-        assert_eq!(
-            out.stderr.trim().lines().count(),
-            1,
-            "{args:?}: {}",
-            out.stderr
-        );
-        assert!(
-            out.stderr.contains(names),
-            "{args:?} error does not name {names}: {}",
-            out.stderr
-        );
-        assert!(!out.stderr.contains("panicked"), "{args:?}");
-    }
+    assert_usage_error(RACES, &["bank", "--amounts", "80,-70"], "-70");
+    assert_usage_error(RACES, &["bank", "--amounts", "-5"], "-5");
+    assert_usage_error(RACES, &["bank", "--amounts", "0"], "0");
+    let too_big = "99999999999999999999";
+    assert_usage_error(RACES, &["bank", "--amounts", too_big], too_big);
+    let too_rich = "2000000000";
+    assert_usage_error(RACES, &["bank-atomic", "--amounts", too_rich], too_rich);
+    assert_usage_error(RACES, &["bank", "--amounts", "1,2,3,4,5"], "at most 4");
+    assert_usage_error(RACES, &["bank", "--balance", "-100"], "-100");
+    assert_usage_error(RACES, &["bank", "--amounts", "eighty"], "eighty");
+    assert_usage_error(RACES, &["counter", "--threads", "1"], "1");
+    assert_usage_error(RACES, &["heist"], "heist");
 }
 
 #[test]
 fn custom_customers_are_served() {
-    let out = races(&[
-        "bank",
-        "--balance",
-        "50",
-        "--amounts",
-        "30,40",
-        "--scale",
-        "0.01",
-    ]);
+    let out = run(
+        RACES,
+        &[
+            "bank",
+            "--balance",
+            "50",
+            "--amounts",
+            "30,40",
+            "--scale",
+            "0.01",
+        ],
+    );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(
         out.stdout.contains("Get 40, -20 remaining..."),
@@ -84,15 +53,12 @@ fn custom_customers_are_served() {
 #[test]
 fn json_rows_report_each_experiment() {
     for experiment in ["bank", "bank-atomic", "counter"] {
-        let out = races(&[experiment, "--scale", "0.01", "--json"]);
-        assert_eq!(out.code, Some(0), "{}", out.stderr);
-        let rows: serde_json::Value =
-            serde_json::from_str(&out.stdout).expect("stdout is JSON only");
+        let rows = json_rows(RACES, &[experiment, "--scale", "0.01", "--json"]);
         assert_eq!(rows[0]["experiment"], experiment);
         assert!(rows[0]["wall_seconds"].as_f64().unwrap() > 0.0);
+        if experiment == "bank" {
+            assert_eq!(rows[1]["variant"], "all at once");
+            assert_eq!(rows[1]["balance"], -120);
+        }
     }
-    let out = races(&["bank", "--scale", "0.01", "--json"]);
-    let rows: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(rows[1]["variant"], "all at once");
-    assert_eq!(rows[1]["balance"], -120);
 }
