@@ -5,12 +5,13 @@ use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use anyhow::Result;
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use labkit::timing::format_duration;
 use labkit::{Common, Measurement, Results, measure};
 use locks::bank_locked::{self, Order, Outcome, Withdrawal};
 use locks::costs::time_per_op;
 use locks::{hold, model, mutexes};
+use races::account::Account;
 
 /// Locks: the bank account fixed, guards held too long, and what a lock costs.
 ///
@@ -48,58 +49,10 @@ enum Experiment {
     },
 }
 
-/// The account and the queue of customers.
-#[derive(Args, Debug)]
-struct Account {
-    /// What is in the account before anyone withdraws.
-    #[arg(long, default_value_t = bank_locked::OPENING_BALANCE, allow_negative_numbers = true,
-          value_parser = clap::value_parser!(i64).range(0..=MAX_MONEY))]
-    balance: i64,
-    /// The amounts the customers withdraw, in queue order, comma-separated
-    /// (1 to 4 customers, each 1 to 1000000000).
-    #[arg(long, default_value = "80,70,50,20", allow_hyphen_values = true,
-          value_parser = parse_amounts)]
-    amounts: Amounts,
-}
+// `--balance` defaults to the races lab's opening balance: the same tutorial
+// account as this lab's listing, checked at compile time.
+const _: () = assert!(races::bank::OPENING_BALANCE == bank_locked::OPENING_BALANCE);
 
-/// The customers' withdrawals, checked: 1 to 4 of them (loom models at most
-/// 4 threads besides its own), each between 1 and `MAX_MONEY`.
-#[derive(Debug, Clone)]
-struct Amounts(Vec<i64>);
-
-impl std::ops::Deref for Amounts {
-    type Target = Vec<i64>;
-    fn deref(&self) -> &Vec<i64> {
-        &self.0
-    }
-}
-
-fn parse_amounts(text: &str) -> Result<Amounts, String> {
-    let mut amounts = Vec::new();
-    for item in text.split(',').map(str::trim) {
-        let amount: i64 = item.parse().map_err(|err: std::num::ParseIntError| {
-            use std::num::IntErrorKind::{NegOverflow, PosOverflow};
-            match err.kind() {
-                PosOverflow | NegOverflow => format!("'{item}' does not fit in a 64-bit integer"),
-                _ => format!("'{item}' is not a whole number"),
-            }
-        })?;
-        if !(1..=MAX_MONEY).contains(&amount) {
-            return Err(format!(
-                "a withdrawal must be between 1 and {MAX_MONEY}, got {amount}"
-            ));
-        }
-        amounts.push(amount);
-    }
-    if amounts.len() > 4 {
-        return Err(format!("at most 4 customers, got {}", amounts.len()));
-    }
-    Ok(Amounts(amounts))
-}
-
-/// The largest balance or withdrawal the lab accepts: small enough that no
-/// sum or difference of at most 4 of them can overflow an `i64`.
-const MAX_MONEY: i64 = 1_000_000_000;
 /// The tutorial's teller takes 1 s (`time.sleep(1)`), holding the lock.
 const TELLER_PAUSE: Duration = Duration::from_secs(1);
 /// The slow wait each seller makes (a receipt printer, say).

@@ -5,9 +5,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Result;
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use labkit::timing::format_duration;
 use labkit::{Common, Results, measure};
+use races::account::Account;
 use races::bank::{self, Withdrawal};
 use races::{counter, model};
 
@@ -51,58 +52,6 @@ enum Experiment {
     },
 }
 
-/// The account and the queue of customers.
-#[derive(Args, Debug)]
-struct Account {
-    /// What is in the account before anyone withdraws.
-    #[arg(long, default_value_t = bank::OPENING_BALANCE, allow_negative_numbers = true,
-          value_parser = clap::value_parser!(i64).range(0..=MAX_MONEY))]
-    balance: i64,
-    /// The amounts the customers withdraw, in queue order, comma-separated
-    /// (1 to 4 customers, each 1 to 1000000000).
-    #[arg(long, default_value = "80,70,50,20", allow_hyphen_values = true,
-          value_parser = parse_amounts)]
-    amounts: Amounts,
-}
-
-/// The customers' withdrawals, checked: 1 to 4 of them (loom models at most
-/// 4 threads besides its own), each between 1 and `MAX_MONEY`.
-#[derive(Debug, Clone)]
-struct Amounts(Vec<i64>);
-
-impl std::ops::Deref for Amounts {
-    type Target = Vec<i64>;
-    fn deref(&self) -> &Vec<i64> {
-        &self.0
-    }
-}
-
-fn parse_amounts(text: &str) -> Result<Amounts, String> {
-    let mut amounts = Vec::new();
-    for item in text.split(',').map(str::trim) {
-        let amount: i64 = item.parse().map_err(|err: std::num::ParseIntError| {
-            use std::num::IntErrorKind::{NegOverflow, PosOverflow};
-            match err.kind() {
-                PosOverflow | NegOverflow => format!("'{item}' does not fit in a 64-bit integer"),
-                _ => format!("'{item}' is not a whole number"),
-            }
-        })?;
-        if !(1..=MAX_MONEY).contains(&amount) {
-            return Err(format!(
-                "a withdrawal must be between 1 and {MAX_MONEY}, got {amount}"
-            ));
-        }
-        amounts.push(amount);
-    }
-    if amounts.len() > 4 {
-        return Err(format!("at most 4 customers, got {}", amounts.len()));
-    }
-    Ok(Amounts(amounts))
-}
-
-/// The largest balance or withdrawal the lab accepts: small enough that no
-/// sum or difference of at most 4 of them can overflow an `i64`.
-const MAX_MONEY: i64 = 1_000_000_000;
 /// The tutorial's teller takes 1 s (`time.sleep(1)`) between check and act.
 const TELLER_PAUSE: Duration = Duration::from_secs(1);
 /// Forced lost updates need two barrier waits per round, so fewer rounds.
