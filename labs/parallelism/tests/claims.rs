@@ -95,6 +95,9 @@ fn the_four_ways_of_baking_read_as_the_chapter_says() {
     let sequential = parse_duration(cell(&t, loaves, "sequential", "wall")).unwrap();
     assert!(sequential >= Duration::from_millis(800), "{sequential:?}");
     assert_eq!(in_progress("sequential"), 1.0);
+    // "about a third of one core": the baker mostly waits at the oven.
+    let cpu = number(cell(&t, loaves, "sequential", "cpu"));
+    in_range("sequential cpu", cpu, 0.2, 0.45);
     // One thread: all four in progress, about twice as fast (the bakes overlap).
     assert_eq!(threads("one thread (tokio)"), 1.0);
     assert_eq!(in_progress("one thread (tokio)"), 4.0);

@@ -218,15 +218,20 @@ fn two_cpu_tasks_finish_sooner_on_two_cores() {
 #[test]
 fn a_hog_that_never_yields_starves_the_ticker_but_not_os_threads() {
     let (period, ticks, hog_for) = (Duration::from_millis(5), 60, Duration::from_millis(150));
-    let (starved, polite, preempted) = within(Duration::from_secs(60), move || {
+    let (starved, polite, preempted, offloaded) = within(Duration::from_secs(60), move || {
         (
             preemption::cooperative(period, ticks, hog_for, false),
             preemption::cooperative(period, ticks, hog_for, true),
             preemption::preemptive(period, ticks, hog_for, labkit::os::cores()),
+            preemption::cooperative_offloaded(period, ticks, hog_for),
         )
     });
-    for run in [&starved, &polite, &preempted] {
+    for run in [&starved, &polite, &preempted, &offloaded] {
         assert_eq!(run.ticks, ticks as usize, "every run ends with every tick");
+    }
+    // A single hog computes at least as long as it was told to (with one hog
+    // per core, `hog_ran` is the stretch when all of them computed at once).
+    for run in [&starved, &polite, &offloaded] {
         assert!(run.hog_ran >= hog_for, "{run:?}");
     }
     // Certain: nothing else runs on the runtime's only thread meanwhile.
@@ -237,6 +242,8 @@ fn a_hog_that_never_yields_starves_the_ticker_but_not_os_threads() {
     // A yielding hog and a preempted one let the ticker in during 150 ms.
     assert!(polite.during_hog > 0, "{polite:?}");
     assert!(preempted.during_hog > 0, "{preempted:?}");
+    // The exercise's solution: the unchanged hog on the blocking pool.
+    assert!(offloaded.during_hog > 0, "{offloaded:?}");
 }
 
 #[test]
