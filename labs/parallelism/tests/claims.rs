@@ -94,6 +94,8 @@ fn the_four_ways_of_baking_read_as_the_chapter_says() {
     // Sequential: 4 x (knead + 200 ms bake), so at least 800 ms, one at a time.
     let sequential = parse_duration(cell(&t, loaves, "sequential", "wall")).unwrap();
     assert!(sequential >= Duration::from_millis(800), "{sequential:?}");
+    // "about a tenth of a second per loaf" of kneading: 4 x (0.1 s + 0.2 s).
+    in_range("sequential seconds", sequential.as_secs_f64(), 1.0, 1.4);
     assert_eq!(in_progress("sequential"), 1.0);
     // "about a third of one core": the baker mostly waits at the oven.
     let cpu = number(cell(&t, loaves, "sequential", "cpu"));
