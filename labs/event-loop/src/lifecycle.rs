@@ -39,7 +39,7 @@ pub fn svg(trace: &[Turn], labels: &[String], max_turns: usize) -> String {
     );
     let _ = writeln!(
         out,
-        r##"<text x="8" y="36" fill="#555555">grey: polled, returned Pending (waits for its socket)   green: polled, finished   blue: the reactor waits for the OS</text>"##
+        r##"<text x="8" y="36" fill="#555555">grey: polled, returned Pending (waits for its socket) · green: polled, finished · blue: the reactor waits for the OS</text>"##
     );
     for (row, label) in labels
         .iter()

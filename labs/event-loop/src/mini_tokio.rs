@@ -331,6 +331,27 @@ pub async fn timeout<T>(
 }
 // ANCHOR_END: timeout
 
+// ANCHOR: sleep
+/// The exercise's solution: a timer for mini tokio, `tokio::time::sleep`
+/// in a dozen lines. The first poll leaves the task's waker with the
+/// reactor's timers; the reactor wakes it once the deadline has passed.
+pub async fn sleep(reactor: &Rc<RefCell<Reactor>>, duration: Duration) {
+    let deadline = Instant::now() + duration;
+    let mut timer_set = false;
+    std::future::poll_fn(|cx| {
+        if Instant::now() >= deadline {
+            return Poll::Ready(());
+        }
+        if !timer_set {
+            reactor.borrow_mut().wake_at(deadline, cx.waker().clone());
+            timer_set = true;
+        }
+        Poll::Pending
+    })
+    .await
+}
+// ANCHOR_END: sleep
+
 // ANCHOR: fetch
 /// Fetches one page: the same steps as the blocking version, but each step
 /// that would block hands the thread back to the loop instead.

@@ -235,3 +235,26 @@ fn nobody_listening() -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap() // nobody listens here once it is dropped
 }
+
+/// The exercise: three timers on mini tokio's one thread overlap.
+#[test]
+fn mini_tokio_sleeps_overlap_on_one_thread() {
+    let nap = Duration::from_millis(30);
+    let mut executor = mini_tokio::Executor::new().unwrap();
+    let woke = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let start = std::time::Instant::now();
+    for task in 0..3 {
+        let (reactor, woke) = (executor.reactor(), woke.clone());
+        executor.spawn(async move {
+            mini_tokio::sleep(&reactor, nap).await;
+            woke.borrow_mut().push(task);
+        });
+    }
+    executor.run().unwrap();
+    assert!(start.elapsed() >= nap, "a sleep never ends early");
+    assert_eq!(woke.borrow().len(), 3);
+    // The first turn started all three timers before the loop waited once.
+    let first = &executor.trace[0];
+    assert_eq!(first.polled.len(), 3);
+    assert!(first.polled.iter().all(|&(_, finished)| !finished));
+}
