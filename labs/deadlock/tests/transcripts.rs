@@ -8,7 +8,11 @@ use std::path::Path;
 
 #[test]
 fn transcripts_match_the_program() {
-    let features: &[&str] = if cfg!(feature = "detect") { &["detect"] } else { &[] };
+    let features: &[&str] = if cfg!(feature = "detect") {
+        &["detect"]
+    } else {
+        &[]
+    };
     labkit::transcript::check_lab_with_features(
         "deadlock",
         Path::new(env!("CARGO_BIN_EXE_deadlock")),
