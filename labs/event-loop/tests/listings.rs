@@ -258,3 +258,21 @@ fn mini_tokio_sleeps_overlap_on_one_thread() {
     assert_eq!(first.polled.len(), 3);
     assert!(first.polled.iter().all(|&(_, finished)| !finished));
 }
+
+/// The pitfall seen from a timeout: cancellation happens at an `.await`, so
+/// a future that blocks instead of awaiting cannot be stopped by one.
+#[tokio::test(start_paused = true)]
+async fn a_timeout_cannot_interrupt_a_task_that_never_awaits() {
+    let limit = Duration::from_millis(10);
+    let blocked = tokio::time::timeout(limit, async {
+        pitfalls::crunch_for(Duration::from_millis(50)); // real time, no .await
+        "finished anyway"
+    })
+    .await;
+    assert_eq!(blocked, Ok("finished anyway"));
+
+    let start = Instant::now();
+    let polite = tokio::time::timeout(limit, tokio::time::sleep(Duration::from_secs(1))).await;
+    assert!(polite.is_err(), "the sleeping future was dropped");
+    assert_eq!(start.elapsed(), limit, "exactly at the limit");
+}
