@@ -442,7 +442,9 @@ fn the_book_builds_without_warnings() {
 /// features the labs themselves use. The nested cargo has its own target
 /// directory because the outer `cargo test` holds the lock on the main one.
 fn snippet_libraries() -> PathBuf {
-    let libs = target_dir().join("book-libs");
+    // Private to this run: two `cargo test` runs at once must not empty each
+    // other's directory. `publish_libraries` later copies it to book-libs.
+    let libs = target_dir().join(format!("book-libs-run-{}", std::process::id()));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -594,7 +596,29 @@ fn every_snippet_compiles_and_runs_as_mdbook_test_runs_it() {
         let mut book = MDBook::load(root())?;
         book.test(vec![libs.to_str().unwrap()])
     });
+    let published = publish_libraries(&libs);
     if let Err(err) = result {
         panic!("mdbook test failed: {err:#} (rustdoc's output is above)\n{warnings}");
     }
+    published.expect("publishing target/book-libs");
+}
+
+/// Replaces `target/book-libs` (the directory the README tells readers to
+/// pass to `mdbook test -L`) with this run's libraries, and removes the
+/// run's private directory.
+fn publish_libraries(run_libs: &Path) -> std::io::Result<()> {
+    if !run_libs.starts_with(target_dir()) || !run_libs.to_string_lossy().contains("book-libs-run-")
+    {
+        return Ok(()); // the empty directory of a book that names no crate
+    }
+    let public = target_dir().join("book-libs");
+    let staging = target_dir().join(format!("book-libs-old-{}", std::process::id()));
+    // Another run may publish at the same moment; either result is a
+    // complete directory from one build, so losing that race is fine.
+    let _ = fs::rename(&public, &staging);
+    if fs::rename(run_libs, &public).is_err() {
+        fs::remove_dir_all(run_libs)?;
+    }
+    let _ = fs::remove_dir_all(&staging);
+    Ok(())
 }
