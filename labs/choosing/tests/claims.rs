@@ -191,8 +191,9 @@ fn computing_experiments_stay_at_one_under_a_gil_and_reach_the_cores_without() {
         &report,
         "a countdown: one thread vs two threads under a GIL",
     );
+    // "Gain nothing": no more than 1.2x; handing the GIL over costs a little.
     assert!(
-        (0.8..=1.2).contains(&under_gil),
+        (0.7..=1.2).contains(&under_gil),
         "GIL threads: {under_gil}x"
     );
     for what in [
