@@ -90,7 +90,7 @@ fn starting_costs_span_orders_of_magnitude() {
 }
 
 #[test]
-fn a_task_hand_off_is_about_thirty_times_cheaper_than_a_thread_hand_off() {
+fn a_task_hand_off_is_tens_of_times_cheaper_than_a_thread_hand_off() {
     let tables = costs();
     let switch = &tables[1];
     let per = |v| duration(switch, v, "per hand-off");
