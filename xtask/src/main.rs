@@ -67,10 +67,11 @@ fn outputs(requested: Vec<String>, only: Option<String>) -> Result<()> {
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut build = Command::new(&cargo);
-    build.current_dir(&root).args(["build", "--release"]);
-    for lab in &labs {
-        build.args(["-p", lab]);
-    }
+    // Every lab's binary, not only the requested ones: `choosing report`
+    // runs the other labs, found next to its own executable.
+    build
+        .current_dir(&root)
+        .args(["build", "--release", "--workspace", "--bins"]);
     let status = build.status().context("running cargo build")?;
     if !status.success() {
         bail!("cargo build --release failed");
