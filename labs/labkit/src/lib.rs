@@ -25,4 +25,4 @@ pub mod transcript;
 
 pub use cli::{Common, Scale};
 pub use results::{Results, Row};
-pub use timing::{Measurement, measure};
+pub use timing::{Measurement, measure, measure_best};
