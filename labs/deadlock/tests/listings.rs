@@ -4,40 +4,26 @@
 //! cli.rs), but a bug could: every test body runs under `bounded`, which
 //! fails the test instead of hanging the suite.
 
-use std::sync::mpsc;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use deadlock::ordered::{self, Account};
 use deadlock::philosophers::{self, Table};
 use deadlock::timeout::{self, Backoff, Outcome, Retries};
 use deadlock::{async_note, two_locks};
-
-/// Runs `body` on a thread of its own and fails if it takes over a minute.
-fn bounded<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> T {
-    let (done_tx, done_rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = done_tx.send(body());
-    });
-    match done_rx.recv_timeout(Duration::from_secs(60)) {
-        Ok(value) => value,
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("still running after 60 s: a deadlock?"),
-        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("the test body panicked"),
-    }
-}
+use labkit::testing::within;
 
 #[test]
 fn each_listing_runs_as_the_book_runs_it() {
-    bounded(two_locks::main);
-    bounded(timeout::main);
-    bounded(ordered::main);
-    bounded(philosophers::main);
-    bounded(async_note::main);
+    within(Duration::from_secs(60), two_locks::main);
+    within(Duration::from_secs(60), timeout::main);
+    within(Duration::from_secs(60), ordered::main);
+    within(Duration::from_secs(60), philosophers::main);
+    within(Duration::from_secs(60), async_note::main);
 }
 
 #[test]
 fn same_backoff_collides_in_every_slot_until_the_attempts_run_out() {
-    let (results, elapsed) = bounded(|| {
+    let (results, elapsed) = within(Duration::from_secs(60), || {
         let (a, b) = (parking_lot::Mutex::new(()), parking_lot::Mutex::new(()));
         let start = Instant::now();
         let results =
@@ -56,7 +42,7 @@ fn same_backoff_collides_in_every_slot_until_the_attempts_run_out() {
 #[test]
 fn jitter_separates_the_threads_the_same_way_every_time() {
     let run = || {
-        bounded(|| {
+        within(Duration::from_secs(60), || {
             let (a, b) = (parking_lot::Mutex::new(()), parking_lot::Mutex::new(()));
             let jitter = timeout::JITTER_SEEDS.map(Backoff::Jitter);
             timeout::retry_in_lockstep(&a, &b, Duration::from_millis(1), 10, jitter)
@@ -74,7 +60,7 @@ fn jitter_separates_the_threads_the_same_way_every_time() {
 
 #[test]
 fn giving_up_frees_the_lock_for_the_other_thread() {
-    let outcomes = bounded(|| {
+    let outcomes = within(Duration::from_secs(60), || {
         let (a, b) = (parking_lot::Mutex::new(()), parking_lot::Mutex::new(()));
         timeout::give_up_after_timeout(&a, &b, Duration::from_millis(20))
     });
@@ -86,7 +72,9 @@ fn giving_up_frees_the_lock_for_the_other_thread() {
 #[test]
 fn every_prevention_strategy_completes_all_rounds() {
     for (name, strategy) in ordered::STRATEGIES {
-        let (a, b, _retries) = bounded(move || strategy(300, Duration::from_micros(20), 7));
+        let (a, b, _retries) = within(Duration::from_secs(60), move || {
+            strategy(300, Duration::from_micros(20), 7)
+        });
         assert_eq!((a, b), (7, 7), "{name}");
     }
 }
@@ -154,7 +142,7 @@ fn philosophers_left_first_form_a_cycle_and_lower_first_do_not() {
 #[test]
 fn ordered_philosophers_each_eat_exactly_rounds_times() {
     for (seats, rounds) in [(2, 30), (5, 100), (7, 13)] {
-        let meals = bounded(move || {
+        let meals = within(Duration::from_secs(60), move || {
             let table = Table::new(seats);
             philosophers::dine(
                 &table,

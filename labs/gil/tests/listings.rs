@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use gil::gil::{self as lock, Gil};
 use gil::{ipc, pool, powersum};
+use labkit::testing::within;
 
 #[test]
 fn each_listing_runs_as_the_book_runs_it() {
@@ -40,18 +41,6 @@ fn only_one_thread_at_a_time_runs_bytecode() {
         }
     });
     assert_eq!(most_inside.load(Ordering::SeqCst), 1);
-}
-
-/// Runs `work` on a thread and fails the test if it takes longer than `limit`
-/// (a broken GIL would otherwise hang the test run).
-fn within<T: Send + 'static>(limit: Duration, work: impl FnOnce() -> T + Send + 'static) -> T {
-    let (done, result) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = done.send(work());
-    });
-    result
-        .recv_timeout(limit)
-        .unwrap_or_else(|_| panic!("did not finish within {limit:?}: is a thread starved?"))
 }
 
 #[test]

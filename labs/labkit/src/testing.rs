@@ -92,3 +92,49 @@ pub fn json_rows(bin: &str, args: &[&str]) -> Vec<Value> {
     }
     rows
 }
+
+/// Runs `work` on a thread of its own and returns what it returns, failing
+/// the test if it has not finished within `limit`: a broken barrier or a
+/// lost wake-up must fail a test, never hang the suite. A panic inside
+/// `work` (a failed assertion) is passed on as it is.
+pub fn within<T: Send + 'static>(limit: Duration, work: impl FnOnce() -> T + Send + 'static) -> T {
+    use std::sync::mpsc::{RecvTimeoutError, channel};
+    let (done, finished) = channel();
+    let worker = std::thread::spawn(move || {
+        let _ = done.send(work());
+    });
+    match finished.recv_timeout(limit) {
+        Ok(value) => {
+            let _ = worker.join();
+            value
+        }
+        Err(RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => unreachable!("the worker ends by sending or by panicking"),
+        },
+        Err(RecvTimeoutError::Timeout) => {
+            panic!(
+                "did not finish within {limit:?}: some thread is stuck (deadlock or lost wake-up?)"
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn within_returns_the_value_and_passes_panics_on() {
+        assert_eq!(within(Duration::from_secs(60), || 6 * 7), 42);
+        let caught =
+            std::panic::catch_unwind(|| within(Duration::from_secs(60), || panic!("inner")));
+        assert!(caught.is_err());
+        let stuck = std::panic::catch_unwind(|| {
+            within(Duration::from_millis(50), || {
+                std::thread::sleep(Duration::from_secs(5))
+            })
+        });
+        assert!(stuck.is_err(), "a stuck body must fail the test");
+    }
+}

@@ -4,32 +4,13 @@ use std::collections::BTreeSet;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
+use labkit::testing::within;
 use locks::bank_locked::{self, AMOUNTS, OPENING_BALANCE, Order, Outcome, Withdrawal};
 use locks::{costs, hold, model, mutexes, waiting};
 
-/// Runs `test` on a thread of its own and fails if it has not finished
-/// within a minute: a broken barrier or turn counter must fail, not hang.
-fn within_a_minute(test: impl FnOnce() + Send + 'static) {
-    use std::sync::mpsc::{RecvTimeoutError, channel};
-    let (done, finished) = channel();
-    let worker = std::thread::spawn(move || {
-        test();
-        let _ = done.send(());
-    });
-    match finished.recv_timeout(std::time::Duration::from_secs(60)) {
-        Ok(()) => worker.join().unwrap(),
-        Err(RecvTimeoutError::Disconnected) => {
-            std::panic::resume_unwind(worker.join().unwrap_err())
-        }
-        Err(RecvTimeoutError::Timeout) => {
-            panic!("the test did not finish within a minute: some thread is stuck")
-        }
-    }
-}
-
 #[test]
 fn each_listing_runs_as_the_book_runs_it() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         bank_locked::main();
         costs::main();
         hold::main();
@@ -49,7 +30,7 @@ fn outcome(paid: &[i64], refused: &[i64], balance: i64) -> Outcome {
 
 #[test]
 fn the_lock_allows_exactly_three_outcomes() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         // 20 is always paid (nothing else can leave less than 20 behind) and
         // exactly one of 80, 70, 50 goes with it: whoever gets the lock first
         // among them.
@@ -68,7 +49,7 @@ fn the_lock_allows_exactly_three_outcomes() {
 
 #[test]
 fn in_queue_order_the_locked_bank_pays_exactly_like_python() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         for _ in 0..20 {
             let (reports, balance) =
                 bank_locked::all_at_once(OPENING_BALANCE, &AMOUNTS, Duration::ZERO, Order::Queue);
@@ -94,7 +75,7 @@ fn in_queue_order_the_locked_bank_pays_exactly_like_python() {
 
 #[test]
 fn in_free_order_every_run_is_one_the_lock_allows() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         let possible = bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS);
         for _ in 0..200 {
             let (reports, balance) =
@@ -108,7 +89,7 @@ fn in_free_order_every_run_is_one_the_lock_allows() {
 
 #[test]
 fn loom_proves_no_interleaving_overdraws_and_finds_every_allowed_outcome() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         let seen = model::explore_locked_bank(&model::builder(), OPENING_BALANCE, &AMOUNTS);
         let expected: BTreeSet<model::Ending> =
             bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS)
@@ -123,7 +104,7 @@ fn loom_proves_no_interleaving_overdraws_and_finds_every_allowed_outcome() {
 #[test]
 #[should_panic(expected = "overdrawn: the balance ended at")]
 fn the_loom_model_would_catch_an_overdraft() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         // A check of the check: in an account that is already overdrawn, the
         // model's assertion fires in the very first interleaving. So the passing
         // run above passed because no interleaving overdrew, not because the
@@ -134,7 +115,7 @@ fn the_loom_model_would_catch_an_overdraft() {
 
 #[test]
 fn holding_a_guard_across_a_wait_serialises_the_waits() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         // Lower bounds only: a sleep never ends early.
         let printer = Duration::from_millis(15);
         let (held, sales) = hold::run_sellers(4, printer, hold::sell_holding_the_lock);
@@ -148,7 +129,7 @@ fn holding_a_guard_across_a_wait_serialises_the_waits() {
 
 #[test]
 fn poisoning_try_lock_for_and_sizes() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         let (poisoned, seen) = mutexes::std_after_a_panic();
         assert!(poisoned);
         assert_eq!(seen, 20);
@@ -161,7 +142,7 @@ fn poisoning_try_lock_for_and_sizes() {
 
 #[test]
 fn every_counter_counts_every_operation() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         let std_mutex = std::sync::Mutex::new(0u64);
         costs::time_per_op(&std_mutex, 2, 10_000);
         assert_eq!(std_mutex.into_inner().unwrap(), 20_000);
@@ -174,7 +155,7 @@ fn every_counter_counts_every_operation() {
 
 #[test]
 fn condvar_waits_for_a_deposit_and_rwlock_lets_readers_in_together() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         assert_eq!(waiting::clerks_read_together(3), [100; 3]);
         let account = (std::sync::Mutex::new(0), std::sync::Condvar::new());
         let left = std::thread::scope(|s| {
@@ -189,7 +170,7 @@ fn condvar_waits_for_a_deposit_and_rwlock_lets_readers_in_together() {
 
 #[test]
 fn reserving_first_keeps_the_outcomes_and_frees_the_lock_during_the_pause() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         use std::sync::{Barrier, Mutex};
         use std::time::Instant;
         let possible = bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS);

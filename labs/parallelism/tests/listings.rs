@@ -6,26 +6,15 @@
 
 use std::path::Path;
 use std::sync::Barrier;
-use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
+use labkit::testing::within;
 use labkit::timeline::{
     Recorder, Span, SvgOptions, check_spans, check_xml, lanes, overlap_across_lanes, render_svg,
     svg_lanes,
 };
 use parallelism::{bakery, preemption, processes};
-
-/// Runs `work` on a thread and fails the test if it takes longer than `limit`.
-fn within<T: Send + 'static>(limit: Duration, work: impl FnOnce() -> T + Send + 'static) -> T {
-    let (done, result) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = done.send(work());
-    });
-    result
-        .recv_timeout(limit)
-        .unwrap_or_else(|_| panic!("did not finish within {limit:?}"))
-}
 
 #[test]
 fn each_listing_runs_as_the_book_runs_it() {

@@ -3,32 +3,13 @@
 
 use std::time::{Duration, Instant};
 
+use labkit::testing::within;
 use races::bank::{self, AMOUNTS, OPENING_BALANCE, Withdrawal};
 use races::counter;
 
-/// Runs `test` on a thread of its own and fails if it has not finished
-/// within a minute: a broken barrier or turn counter must fail, not hang.
-fn within_a_minute(test: impl FnOnce() + Send + 'static) {
-    use std::sync::mpsc::{RecvTimeoutError, channel};
-    let (done, finished) = channel();
-    let worker = std::thread::spawn(move || {
-        test();
-        let _ = done.send(());
-    });
-    match finished.recv_timeout(std::time::Duration::from_secs(60)) {
-        Ok(()) => worker.join().unwrap(),
-        Err(RecvTimeoutError::Disconnected) => {
-            std::panic::resume_unwind(worker.join().unwrap_err())
-        }
-        Err(RecvTimeoutError::Timeout) => {
-            panic!("the test did not finish within a minute: some thread is stuck")
-        }
-    }
-}
-
 #[test]
 fn each_listing_runs_as_the_book_runs_it() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         bank::main();
         counter::main();
         races::model::main();
@@ -41,7 +22,7 @@ fn paid(amount: i64, remaining: i64) -> Withdrawal {
 
 #[test]
 fn in_turn_matches_the_tutorial() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         let (reports, balance) = bank::in_turn(OPENING_BALANCE, &AMOUNTS, Duration::ZERO);
         assert_eq!(
             reports,
@@ -58,7 +39,7 @@ fn in_turn_matches_the_tutorial() {
 
 #[test]
 fn all_at_once_overdraws_exactly_like_python_every_time() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         for _ in 0..50 {
             let (reports, balance) = bank::all_at_once(OPENING_BALANCE, &AMOUNTS, Duration::ZERO);
             assert_eq!(
@@ -72,7 +53,7 @@ fn all_at_once_overdraws_exactly_like_python_every_time() {
 
 #[test]
 fn customers_who_ask_too_much_are_refused_and_nobody_hangs() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         // 150 fails its check even against the opening balance: it must not wait
         // at the barrier for the others (which would hang), and must not take a turn.
         let (reports, balance) = bank::all_at_once(100, &[150, 60, 70], Duration::ZERO);
@@ -93,7 +74,7 @@ fn customers_who_ask_too_much_are_refused_and_nobody_hangs() {
 
 #[test]
 fn fetch_update_never_overdraws_and_always_pays_twenty() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         let possible = [0, 10, 30];
         for _ in 0..200 {
             let (reports, balance) = bank::atomically_at_once(OPENING_BALANCE, &AMOUNTS);
@@ -112,7 +93,7 @@ fn fetch_update_never_overdraws_and_always_pays_twenty() {
 
 #[test]
 fn waiting_in_turn_adds_up_and_at_once_overlaps() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         // Lower bounds only (a sleep never ends early): in turn, the two paid
         // customers' pauses add up; at once, every customer pauses at least once.
         let pause = Duration::from_millis(30);
@@ -127,7 +108,7 @@ fn waiting_in_turn_adds_up_and_at_once_overlaps() {
 
 #[test]
 fn lockstep_load_store_loses_exactly_all_but_one_per_round() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         for threads in [2, 3, 4] {
             assert_eq!(counter::load_store_in_lockstep(threads, 300), 300);
             assert_eq!(
@@ -140,7 +121,7 @@ fn lockstep_load_store_loses_exactly_all_but_one_per_round() {
 
 #[test]
 fn fetch_add_never_loses_and_load_store_never_gains() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         let free = counter::count_free_running(2, 50_000, counter::increment_fetch_add);
         assert_eq!(free, 100_000);
         let racy = counter::count_free_running(2, 50_000, counter::increment_load_store);
@@ -150,7 +131,7 @@ fn fetch_add_never_loses_and_load_store_never_gains() {
 
 #[test]
 fn the_compare_exchange_solution_never_overdraws() {
-    within_a_minute(|| {
+    within(Duration::from_secs(60), || {
         use std::sync::Barrier;
         use std::sync::atomic::{AtomicI64, Ordering};
         for _ in 0..200 {
