@@ -267,6 +267,49 @@ impl Table {
     }
 }
 
+impl Table {
+    /// The cell in `column` of the row whose `variant` is `variant` and, when
+    /// `experiment` is given, whose `experiment` column matches too.
+    pub fn cell_in(&self, experiment: Option<&str>, variant: &str, column: &str) -> Option<&str> {
+        let col = |name: &str| self.header.iter().position(|h| h == name);
+        let (variant_col, value_col) = (col("variant")?, col(column)?);
+        let experiment_col = col("experiment");
+        let row = self.rows.iter().find(|row| {
+            row.get(variant_col).is_some_and(|v| v == variant)
+                && experiment.is_none_or(|e| {
+                    experiment_col
+                        .and_then(|c| row.get(c))
+                        .is_some_and(|v| v == e)
+                })
+        })?;
+        row.get(value_col).map(String::as_str)
+    }
+
+    /// A numeric cell (`1.96x`, `0.98`, `42`, `3 %`) as a number, for tests
+    /// that check the figures a chapter quotes. Panics, naming the cell, if
+    /// it is missing or not a number.
+    pub fn number_in(&self, experiment: Option<&str>, variant: &str, column: &str) -> f64 {
+        let text = self
+            .cell_in(experiment, variant, column)
+            .unwrap_or_else(|| panic!("no {column} cell for {experiment:?} / {variant}"));
+        text.trim_end_matches(['x', '%'])
+            .trim()
+            .replace([',', '_'], "")
+            .parse()
+            .unwrap_or_else(|_| panic!("{column} of {variant} is {text:?}, not a number"))
+    }
+
+    /// A duration cell (`6.004 s`, `60.4 ms`) as a `Duration`; panics like
+    /// [`Table::number_in`].
+    pub fn duration_in(&self, experiment: Option<&str>, variant: &str, column: &str) -> Duration {
+        let text = self
+            .cell_in(experiment, variant, column)
+            .unwrap_or_else(|| panic!("no {column} cell for {experiment:?} / {variant}"));
+        crate::timing::parse_duration(text)
+            .unwrap_or_else(|| panic!("{column} of {variant} is {text:?}, not a duration"))
+    }
+}
+
 /// Finds every pipe table in `text` (header line, `|---|` rule, rows).
 pub fn read_tables(text: &str) -> Vec<Table> {
     let split = |line: &str| -> Vec<String> {
@@ -350,5 +393,11 @@ mod tests {
         assert_eq!(t.cell("5 threads", "wall"), Some("2.000 s"));
         assert_eq!(t.cell("sequential", "speedup"), Some("1.00x"));
         assert_eq!(t.cell("5 threads", "cities"), Some("5"));
+        assert_eq!(t.number_in(None, "5 threads", "speedup"), 3.0);
+        assert_eq!(
+            t.duration_in(None, "sequential", "wall"),
+            Duration::from_secs(6)
+        );
+        assert_eq!(t.cell_in(Some("other"), "sequential", "wall"), None);
     }
 }

@@ -27,17 +27,9 @@ fn body(file: &str) -> String {
 /// The cell in `column` of the row `variant` (of `experiment`, when the
 /// table has an experiment column).
 fn cell<'t>(table: &'t Table, experiment: Option<&str>, variant: &str, column: &str) -> &'t str {
-    let col = |name: &str| table.header.iter().position(|h| h == name);
-    let (variant_col, value_col) = (col("variant").unwrap(), col(column).unwrap());
-    let row = table
-        .rows
-        .iter()
-        .find(|row| {
-            row[variant_col] == variant
-                && experiment.is_none_or(|e| row[col("experiment").unwrap()] == e)
-        })
-        .unwrap_or_else(|| panic!("no row {experiment:?} / {variant}"));
-    &row[value_col]
+    table
+        .cell_in(experiment, variant, column)
+        .unwrap_or_else(|| panic!("no {column} cell for {experiment:?} / {variant}"))
 }
 
 fn number(text: &str) -> f64 {
