@@ -4,15 +4,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use labkit::results::Table;
-use labkit::timing::parse_duration;
 
 fn table(file: &str) -> Table {
     let lab = Path::new(env!("CARGO_MANIFEST_DIR"));
     labkit::transcript::tables(lab, file).unwrap().remove(0)
-}
-
-fn wall(table: &Table, variant: &str) -> Duration {
-    parse_duration(table.cell(variant, "wall").unwrap()).unwrap()
 }
 
 #[test]
@@ -24,7 +19,7 @@ fn the_locked_bank_pays_80_and_20_and_ends_at_0() {
     let free: i64 = bank.cell("free order", "balance").unwrap().parse().unwrap();
     assert!([0, 10, 30].contains(&free), "{free}");
     // Two payments, each holding the lock for its 1 s pause: about 2 s, like Python's.
-    let queue = wall(&bank, "queue order");
+    let queue = bank.duration_in(None, "queue order", "wall");
     assert!(queue >= Duration::from_secs(2), "{queue:?}");
     assert!(queue < Duration::from_millis(2300), "{queue:?}");
 }
@@ -32,8 +27,8 @@ fn the_locked_bank_pays_80_and_20_and_ends_at_0() {
 #[test]
 fn holding_the_lock_across_the_wait_serialises_the_sellers() {
     let hold = table("hold-across-sleep.txt");
-    let held = wall(&hold, "guard held across the wait");
-    let released = wall(&hold, "guard dropped before the wait");
+    let held = hold.duration_in(None, "guard held across the wait", "wall");
+    let released = hold.duration_in(None, "guard dropped before the wait", "wall");
     // 4 sellers x 1 s one after another, vs all four waits at once.
     assert!(held >= Duration::from_secs(4), "{held:?}");
     assert!(held < Duration::from_millis(4400), "{held:?}");

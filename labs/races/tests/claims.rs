@@ -4,15 +4,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use labkit::results::Table;
-use labkit::timing::parse_duration;
 
 fn table(file: &str) -> Table {
     let lab = Path::new(env!("CARGO_MANIFEST_DIR"));
     labkit::transcript::tables(lab, file).unwrap().remove(0)
-}
-
-fn wall(table: &Table, variant: &str) -> Duration {
-    parse_duration(table.cell(variant, "wall").unwrap()).unwrap()
 }
 
 #[test]
@@ -23,7 +18,10 @@ fn the_bank_overdraws_to_minus_120_like_python() {
     assert_eq!(bank.cell("all at once", "balance"), Some("-120"));
     assert_eq!(bank.cell("all at once", "paid"), Some("80, 70, 50, 20"));
     // In turn, the two payments' 1 s pauses add up; at once, they overlap.
-    let (in_turn, at_once) = (wall(&bank, "in turn"), wall(&bank, "all at once"));
+    let (in_turn, at_once) = (
+        bank.duration_in(None, "in turn", "wall"),
+        bank.duration_in(None, "all at once", "wall"),
+    );
     assert!(in_turn >= Duration::from_secs(2), "{in_turn:?}");
     assert!(in_turn < Duration::from_millis(2300), "{in_turn:?}");
     assert!(at_once >= Duration::from_secs(1), "{at_once:?}");
