@@ -28,14 +28,15 @@ use mio::{Events, Interest, Token};
 ///
 /// It owns one `mio::Poll` (epoll on Linux, kqueue on macOS) and remembers,
 /// for every socket a task is waiting on, that task's `Waker`, and for
-/// every timer, the waker of the task sleeping until it. It never runs a
-/// task: it only says which tasks may go on.
+/// every timer (by its key), its deadline and the waker of the task
+/// sleeping until it. It never runs a task: it only says which may go on.
 pub struct Reactor {
     poll: mio::Poll,
     events: Events,
     next_token: usize,
     waiting_for_io: HashMap<Token, Waker>,
-    timers: Vec<(Instant, Waker)>,
+    next_timer: usize,
+    timers: HashMap<usize, (Instant, Waker)>,
 }
 
 impl Reactor {
@@ -45,7 +46,8 @@ impl Reactor {
             events: Events::with_capacity(1024),
             next_token: 0,
             waiting_for_io: HashMap::new(),
-            timers: Vec::new(),
+            next_timer: 0,
+            timers: HashMap::new(),
         })
     }
 
@@ -68,9 +70,11 @@ impl Reactor {
         self.waiting_for_io.insert(token, waker);
     }
 
-    /// A task sleeps until `deadline`.
-    pub fn wake_at(&mut self, deadline: Instant, waker: Waker) {
-        self.timers.push((deadline, waker));
+    /// A task sleeps until `deadline`; returns the timer's key (see [`Timer`]).
+    fn add_timer(&mut self, deadline: Instant, waker: Waker) -> usize {
+        self.next_timer += 1;
+        self.timers.insert(self.next_timer, (deadline, waker));
+        self.next_timer
     }
 
     /// Wait, then dispatch: block in the OS until a socket is ready or the
@@ -85,7 +89,7 @@ impl Reactor {
         let now = Instant::now();
         let until_next_timer = self
             .timers
-            .iter()
+            .values()
             .map(|(deadline, _)| deadline.saturating_duration_since(now))
             .min();
         match self.poll.poll(&mut self.events, until_next_timer) {
@@ -100,7 +104,7 @@ impl Reactor {
             }
         }
         let now = Instant::now();
-        self.timers.retain(|(deadline, waker)| {
+        self.timers.retain(|_key, (deadline, waker)| {
             let due = *deadline <= now;
             if due {
                 waker.wake_by_ref();
@@ -111,6 +115,13 @@ impl Reactor {
     }
 }
 // ANCHOR_END: reactor
+
+impl Reactor {
+    /// How many timers are set: a finished or dropped wait leaves none.
+    pub fn timers_set(&self) -> usize {
+        self.timers.len()
+    }
+}
 
 // ANCHOR: executor
 /// A task is a future the executor owns until it finishes.
@@ -303,6 +314,45 @@ impl Drop for AsyncTcpStream {
 }
 // ANCHOR_END: async_io
 
+// ANCHOR: timer
+/// A future's timer in the reactor. The future owns it, so the entry lives
+/// exactly as long as the wait: dropping the `Timer` (the future finished,
+/// or was dropped unfinished) removes it, and no task is ever woken for a
+/// wait that is over.
+pub struct Timer {
+    reactor: Rc<RefCell<Reactor>>,
+    key: Option<usize>,
+}
+
+impl Timer {
+    pub fn new(reactor: &Rc<RefCell<Reactor>>) -> Timer {
+        let reactor = reactor.clone();
+        Timer { reactor, key: None }
+    }
+
+    /// Have the reactor wake `waker` at `deadline`. Call it on every poll
+    /// that returns `Pending`: the `Future` contract says only the waker of
+    /// the most recent poll counts, and a future may be polled with another
+    /// one each time (by `select!`, or after moving to another task).
+    pub fn wake_at(&mut self, deadline: Instant, waker: &Waker) {
+        let mut reactor = self.reactor.borrow_mut();
+        match self.key.and_then(|key| reactor.timers.get_mut(&key)) {
+            Some((_, set)) if set.will_wake(waker) => {} // the same task: nothing to do
+            Some((_, set)) => *set = waker.clone(),
+            None => self.key = Some(reactor.add_timer(deadline, waker.clone())),
+        }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(key) = self.key {
+            self.reactor.borrow_mut().timers.remove(&key);
+        }
+    }
+}
+// ANCHOR_END: timer
+
 // ANCHOR: timeout
 /// Runs `future` but gives up after `limit`: a tiny `tokio::time::timeout`.
 /// `None` means the time ran out first; the unfinished future is dropped.
@@ -313,7 +363,7 @@ pub async fn timeout<T>(
 ) -> Option<T> {
     let deadline = Instant::now() + limit;
     let mut future = pin!(future);
-    let mut timer_set = false;
+    let mut timer = Timer::new(reactor); // removed when this function returns or is dropped
     std::future::poll_fn(|cx| {
         if let Poll::Ready(value) = future.as_mut().poll(cx) {
             return Poll::Ready(Some(value));
@@ -321,10 +371,7 @@ pub async fn timeout<T>(
         if Instant::now() >= deadline {
             return Poll::Ready(None);
         }
-        if !timer_set {
-            reactor.borrow_mut().wake_at(deadline, cx.waker().clone());
-            timer_set = true;
-        }
+        timer.wake_at(deadline, cx.waker());
         Poll::Pending
     })
     .await
@@ -332,20 +379,17 @@ pub async fn timeout<T>(
 // ANCHOR_END: timeout
 
 // ANCHOR: sleep
-/// The exercise's solution: a timer for mini tokio, `tokio::time::sleep`
-/// in a dozen lines. The first poll leaves the task's waker with the
-/// reactor's timers; the reactor wakes it once the deadline has passed.
+/// The exercise's solution: `tokio::time::sleep` for mini tokio. Every
+/// poll checks the clock (a future may be polled before its time) and, if
+/// it must wait on, leaves this poll's waker with the timer.
 pub async fn sleep(reactor: &Rc<RefCell<Reactor>>, duration: Duration) {
     let deadline = Instant::now() + duration;
-    let mut timer_set = false;
+    let mut timer = Timer::new(reactor); // removed when the sleep ends or is dropped
     std::future::poll_fn(|cx| {
         if Instant::now() >= deadline {
             return Poll::Ready(());
         }
-        if !timer_set {
-            reactor.borrow_mut().wake_at(deadline, cx.waker().clone());
-            timer_set = true;
-        }
+        timer.wake_at(deadline, cx.waker());
         Poll::Pending
     })
     .await
@@ -409,14 +453,16 @@ pub fn body_size(response: &[u8]) -> anyhow::Result<usize> {
     Ok(body.len())
 }
 
-/// A stand-in for the lab's server, so this file runs on its own: a thread
-/// per connection that waits `latency` and answers a short page.
-fn tiny_server(latency: Duration) -> SocketAddr {
+/// A stand-in for the lab's server, so this file runs on its own: it serves
+/// `connections` connections, each on a thread that reads the request,
+/// waits `latency` and answers a short page, then stops.
+fn tiny_server(latency: Duration, connections: usize) -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
+        for mut stream in listener.incoming().flatten().take(connections) {
             std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
                 let mut head = Vec::new();
                 let mut byte = [0u8; 1];
                 while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
@@ -433,7 +479,7 @@ fn tiny_server(latency: Duration) -> SocketAddr {
 /// Three pages of 50 ms each, on one thread, plus one refused connection.
 pub fn main() {
     let latency = Duration::from_millis(50);
-    let addr = tiny_server(latency);
+    let addr = tiny_server(latency, 3);
     let closed = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap() // nobody listens here once it is dropped
