@@ -155,30 +155,36 @@ pub async fn fetch_one_after_another(
 // ANCHOR_END: fetch_all
 
 // ANCHOR: select
-/// Asks two mirrors for the same page and keeps the first answer.
-/// `select!` polls both futures; when one completes, the other is dropped
-/// on the spot: its request is cancelled and its socket closed.
+/// Asks two mirrors for the same page and keeps the first *answer*. A
+/// request that fails (refused, timed out, not HTTP) does not win: its
+/// `Ok(body)` pattern does not match, so `select!` disables that branch and
+/// waits on for the other. Once one answers, the other future is dropped on
+/// the spot: its request is cancelled and its socket closed. If both fail,
+/// the `else` branch runs.
 pub async fn first_of_two_mirrors(
     mirrors: [SocketAddr; 2],
     path: &str,
     limit: Duration,
 ) -> anyhow::Result<(usize, String)> {
     tokio::select! {
-        body = get(mirrors[0], path, limit) => Ok((0, body?)),
-        body = get(mirrors[1], path, limit) => Ok((1, body?)),
+        Ok(body) = get(mirrors[0], path, limit) => Ok((0, body)),
+        Ok(body) = get(mirrors[1], path, limit) => Ok((1, body)),
+        else => bail!("neither mirror answered GET {path}"),
     }
 }
 // ANCHOR_END: select
 
-/// A stand-in for the lab's server, so this file runs on its own: a thread
-/// per connection that waits `latency` and answers a forecast for Oslo.
-fn tiny_server(latency: Duration) -> SocketAddr {
+/// A stand-in for the lab's server, so this file runs on its own: it serves
+/// `connections` connections, each on a thread that reads the request,
+/// waits `latency` and answers a forecast for Oslo, then stops.
+fn tiny_server(latency: Duration, connections: usize) -> SocketAddr {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
+        for mut stream in listener.incoming().flatten().take(connections) {
             std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
                 let mut head = Vec::new();
                 let mut byte = [0u8; 1];
                 while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
@@ -192,27 +198,32 @@ fn tiny_server(latency: Duration) -> SocketAddr {
     addr
 }
 
-/// Five forecasts of 50 ms each at once, and a race between a fast and a
-/// slow mirror.
+/// Five forecasts of 50 ms each at once; then two races, against a slow
+/// mirror and against one that refuses the connection at once.
 #[tokio::main]
 pub async fn main() {
     let limit = Duration::from_secs(10);
-    let (fast, slow) = (
-        tiny_server(Duration::from_millis(50)),
-        tiny_server(Duration::from_secs(5)),
-    );
+    let fast = tiny_server(Duration::from_millis(50), 7);
+    let slow = tiny_server(Duration::from_secs(1), 1);
+    let refusing = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap() // nobody listens here once it is dropped
+    };
     let start = std::time::Instant::now();
     let forecasts = five_cities_with_join(fast, limit).await.unwrap();
     println!("{forecasts:?} in {:.2?}", start.elapsed());
     assert_eq!(forecasts.len(), 5);
     assert!(forecasts.iter().all(|forecast| forecast.celsius == 20));
 
-    let (winner, body) = first_of_two_mirrors([slow, fast], "/", limit)
-        .await
-        .unwrap();
-    assert_eq!((winner, body.len()), (1, 14), "the fast mirror wins");
-    assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "the slow one was not awaited"
-    );
+    for (other, what) in [(slow, "a slow mirror"), (refusing, "a refusing mirror")] {
+        let (winner, body) = first_of_two_mirrors([other, fast], "/", limit)
+            .await
+            .unwrap();
+        println!("against {what}, mirror {winner} answered first");
+        assert_eq!(
+            (winner, body.len()),
+            (1, 14),
+            "the fast mirror's answer wins"
+        );
+    }
 }
