@@ -97,19 +97,6 @@ impl Drop for Server {
     }
 }
 
-/// Starts the same service as a task of the *current* runtime rather than
-/// on a thread of its own, and returns its address. Tests use it under
-/// tokio's paused clock, so the server's latency is virtual time too.
-pub async fn serve_in_this_runtime(
-    latency: Duration,
-    behaviour: Behaviour,
-) -> std::io::Result<SocketAddr> {
-    let listener = listen_on_loopback()?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(accept_forever(listener, latency, behaviour));
-    Ok(addr)
-}
-
 /// Binds 127.0.0.1 on a free port with a backlog deep enough for a thousand
 /// clients connecting at once (the default of `std` is 128).
 fn listen_on_loopback() -> std::io::Result<tokio::net::TcpListener> {
@@ -121,15 +108,26 @@ fn listen_on_loopback() -> std::io::Result<tokio::net::TcpListener> {
 
 // ANCHOR: serve
 /// Accepts connections and serves each one in a task of its own, so a
-/// thousand slow requests wait their latency at the same time.
+/// thousand slow requests wait their latency at the same time. If `accept`
+/// fails, most often because the process has no file descriptor left
+/// (EMFILE), trying again at once would fail again at once and spin a
+/// core: the loop pauses instead, twice as long after each failure in a row.
 async fn accept_forever(
     listener: tokio::net::TcpListener,
     latency: Duration,
     behaviour: Behaviour,
 ) {
+    let mut pause = Duration::from_millis(1);
     loop {
-        if let Ok((stream, _peer)) = listener.accept().await {
-            tokio::spawn(serve(stream, latency, behaviour));
+        match listener.accept().await {
+            Ok((stream, _peer)) => {
+                tokio::spawn(serve(stream, latency, behaviour));
+                pause = Duration::from_millis(1);
+            }
+            Err(_) => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
         }
     }
 }
