@@ -416,7 +416,8 @@ struct ChildReport {
     wall_seconds: f64,
     cpu_seconds: f64,
     peak_rss_bytes: u64,
-    /// Peak RSS minus the RSS just before the tasks or threads started.
+    /// How much the tasks or threads raised the peak RSS: the high-water
+    /// mark (`VmHWM`) after they ran minus the same mark just before.
     rss_growth_bytes: u64,
 }
 
@@ -467,7 +468,9 @@ fn scale_child(kind: WaiterKind, tasks: usize, wait: Duration) -> Result<()> {
             None
         }
     };
-    let before = labkit::os::rss_bytes()?;
+    // Like with like: the high-water mark before and after, never the
+    // current RSS before (lower than the mark) and the mark after.
+    let before = labkit::os::peak_rss_bytes()?;
     let (started, cost) = measure(|| match &runtime {
         Some(runtime) => (tasks, scale::wait_in_tokio_tasks(runtime, tasks, wait)),
         None => scale::wait_in_os_threads(tasks, wait),

@@ -159,14 +159,16 @@ fn send_request(addr: SocketAddr, path: &str, timeout: Duration) -> anyhow::Resu
 }
 // ANCHOR_END: busy_loop
 
-/// A stand-in for the lab's server, so this file runs on its own: a thread
-/// per connection that waits `latency` and answers a short page.
-fn tiny_server(latency: Duration) -> SocketAddr {
+/// A stand-in for the lab's server, so this file runs on its own: it serves
+/// `connections` connections, each on a thread that reads the request,
+/// waits `latency` and answers a short page, then stops.
+fn tiny_server(latency: Duration, connections: usize) -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
+        for mut stream in listener.incoming().flatten().take(connections) {
             std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
                 let mut head = Vec::new();
                 let mut byte = [0u8; 1];
                 while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
@@ -184,7 +186,7 @@ fn tiny_server(latency: Duration) -> SocketAddr {
 /// with the busy loop, which asks many times in vain meanwhile.
 pub fn main() {
     let latency = Duration::from_millis(50);
-    let addr = tiny_server(latency);
+    let addr = tiny_server(latency, 6);
     let requests: Vec<(SocketAddr, String)> =
         (1..=3).map(|n| (addr, format!("/page/{n}"))).collect();
     let timeout = Duration::from_secs(10);
