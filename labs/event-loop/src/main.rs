@@ -198,6 +198,29 @@ fn page_run(common: &Common, options: Requests) -> Result<PageRun> {
     })
 }
 
+/// The same requests as `run` to a second server that answers at once, for
+/// a large batch without failures: their time is what opening, serving and
+/// closing that many connections costs on this machine, latency apart.
+fn without_latency(
+    common: &Common,
+    options: Requests,
+    run: &PageRun,
+) -> Result<Option<(Server, Vec<(SocketAddr, String)>)>> {
+    if options.requests <= 20 || options.with_failures {
+        return Ok(None);
+    }
+    let server = Server::start(Duration::ZERO).context("starting the local server")?;
+    let requests = run
+        .requests
+        .iter()
+        .map(|(_, path)| (server.addr(), path.clone()))
+        .collect();
+    common.say(
+        "Then the same requests to a server that answers at once: what the connections alone cost.",
+    );
+    Ok(Some((server, requests)))
+}
+
 /// Prints the failures (a fixed set, so the output's shape does not depend
 /// on the scale) and returns (ok, failed, bytes).
 fn summarise<T>(
@@ -276,6 +299,21 @@ fn reactor(common: &Common, options: Requests, results: &mut Results) -> Result<
     )
     .with("turns", trace.len())
     .with("events", events);
+    if let Some((_server, requests)) = without_latency(common, options, &run)? {
+        let (fetched, cost) = measure(|| mini_tokio::fetch_all(&requests, run.timeout));
+        let (outcomes, trace) = fetched.context("running the hand-built loop")?;
+        let summary = summarise(common, "hand-built loop", &outcomes, |size| *size);
+        let events: usize = trace.iter().map(|turn| turn.events).sum();
+        record(
+            results,
+            "reactor",
+            "hand-built loop, server answering at once",
+            cost,
+            summary,
+        )
+        .with("turns", trace.len())
+        .with("events", events);
+    }
     if options.requests <= 12 && !options.with_failures {
         let labels: Vec<String> = run
             .requests
@@ -310,6 +348,13 @@ fn fetch(common: &Common, options: Requests, results: &mut Results) -> Result<()
         measure(|| runtime.block_on(tokio_fetch::fetch_all(&run.requests, run.timeout)));
     let summary = summarise(common, "JoinSet", &outcomes, |size| *size);
     record(results, "fetch", "tokio, JoinSet", cost, summary);
+    if let Some((_server, requests)) = without_latency(common, options, &run)? {
+        let (outcomes, cost) =
+            measure(|| runtime.block_on(tokio_fetch::fetch_all(&requests, run.timeout)));
+        let summary = summarise(common, "JoinSet", &outcomes, |size| *size);
+        let variant = "tokio, JoinSet, server answering at once";
+        record(results, "fetch", variant, cost, summary);
+    }
     if one_after_another {
         results.speedups_against("fetch", "tokio, one after another")?;
     }
