@@ -201,11 +201,7 @@ fn page_run(common: &Common, options: Requests) -> Result<PageRun> {
 /// The same requests as `run` to a second server that answers at once, for
 /// a large batch without failures: their time is what opening, serving and
 /// closing that many connections costs on this machine, latency apart.
-fn without_latency(
-    common: &Common,
-    options: Requests,
-    run: &PageRun,
-) -> Result<Option<(Server, Vec<(SocketAddr, String)>)>> {
+fn without_latency(common: &Common, options: Requests, run: &PageRun) -> Result<Option<PageRun>> {
     if options.requests <= 20 || options.with_failures {
         return Ok(None);
     }
@@ -218,7 +214,11 @@ fn without_latency(
     common.say(
         "Then the same requests to a server that answers at once: what the connections alone cost.",
     );
-    Ok(Some((server, requests)))
+    Ok(Some(PageRun {
+        _servers: vec![server],
+        requests,
+        timeout: run.timeout,
+    }))
 }
 
 /// Prints the failures (a fixed set, so the output's shape does not depend
@@ -299,8 +299,8 @@ fn reactor(common: &Common, options: Requests, results: &mut Results) -> Result<
     )
     .with("turns", trace.len())
     .with("events", events);
-    if let Some((_server, requests)) = without_latency(common, options, &run)? {
-        let (fetched, cost) = measure(|| mini_tokio::fetch_all(&requests, run.timeout));
+    if let Some(at_once) = without_latency(common, options, &run)? {
+        let (fetched, cost) = measure(|| mini_tokio::fetch_all(&at_once.requests, at_once.timeout));
         let (outcomes, trace) = fetched.context("running the hand-built loop")?;
         let summary = summarise(common, "hand-built loop", &outcomes, |size| *size);
         let events: usize = trace.iter().map(|turn| turn.events).sum();
@@ -348,9 +348,9 @@ fn fetch(common: &Common, options: Requests, results: &mut Results) -> Result<()
         measure(|| runtime.block_on(tokio_fetch::fetch_all(&run.requests, run.timeout)));
     let summary = summarise(common, "JoinSet", &outcomes, |size| *size);
     record(results, "fetch", "tokio, JoinSet", cost, summary);
-    if let Some((_server, requests)) = without_latency(common, options, &run)? {
-        let (outcomes, cost) =
-            measure(|| runtime.block_on(tokio_fetch::fetch_all(&requests, run.timeout)));
+    if let Some(at_once) = without_latency(common, options, &run)? {
+        let fetched = tokio_fetch::fetch_all(&at_once.requests, at_once.timeout);
+        let (outcomes, cost) = measure(|| runtime.block_on(fetched));
         let summary = summarise(common, "JoinSet", &outcomes, |size| *size);
         let variant = "tokio, JoinSet, server answering at once";
         record(results, "fetch", variant, cost, summary);
@@ -501,6 +501,7 @@ fn run_scale_child(
 }
 
 fn scale_child(kind: WaiterKind, tasks: usize, wait: Duration) -> Result<()> {
+    die_with_parent();
     let runtime = match kind {
         WaiterKind::Tokio => {
             let runtime = runtime()?;
@@ -531,6 +532,18 @@ fn scale_child(kind: WaiterKind, tasks: usize, wait: Duration) -> Result<()> {
     };
     println!("{}", serde_json::to_string(&report)?);
     Ok(())
+}
+
+/// A `scale-child` must not outlive the `scale` run that started it (the
+/// parent kills it after a timeout; this covers the parent being killed):
+/// on Linux, the kernel sends it SIGKILL when its parent dies.
+fn die_with_parent() {
+    #[cfg(target_os = "linux")]
+    // Safety: PR_SET_PDEATHSIG with a signal number only sets an attribute
+    // of this process; no memory is passed.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+    }
 }
 
 fn format_bytes(bytes: u64) -> String {
