@@ -33,9 +33,11 @@ enum Experiment {
     Weather,
     /// Fetch pages with blocking sockets one after another, then with non-blocking sockets in a busy loop.
     BlockingSockets(Requests),
-    /// Fetch pages concurrently on one thread with the hand-built event loop (mio + wakers).
+    /// Fetch pages concurrently on one thread with the hand-built event loop (mio + wakers);
+    /// past 20 pages, again from a server that answers at once (what the connections alone cost).
     Reactor(Requests),
-    /// Fetch pages concurrently with tokio (one after another too, for a handful of pages).
+    /// Fetch pages concurrently with tokio (one after another too, up to 20 pages; past 20,
+    /// again from a server that answers at once).
     Fetch(Requests),
     /// The user-input simulation: 5 inputs of 2 s awaited in turn, or spawned as tasks.
     UserInput,
