@@ -10,7 +10,8 @@ use std::time::Instant;
 pub const MODULUS: u64 = 1_000_000_007;
 
 /// The exponent the lab uses: big enough that each term costs real work
-/// (17 squarings and a multiplication), so the loop is CPU-bound.
+/// (17 squarings and 2 multiplications in `power_mod`), so the loop is
+/// CPU-bound.
 pub const EXPONENT: u64 = 65_537;
 
 // ANCHOR: power_sum

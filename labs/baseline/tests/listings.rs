@@ -73,3 +73,42 @@ fn power_sum_is_exact() {
         );
     }
 }
+
+/// `power_mod` line for line, with a count of each kind of modular
+/// multiplication: `(result, squarings, multiplications)`.
+fn power_mod_counted(base: u64, mut exponent: u64) -> (u64, u32, u32) {
+    const MODULUS: u64 = powersum::MODULUS;
+    let (mut squarings, mut multiplications) = (0, 0);
+    let mut result = 1;
+    let mut square = base % MODULUS;
+    while exponent > 0 {
+        if exponent & 1 == 1 {
+            result = result * square % MODULUS;
+            multiplications += 1;
+        }
+        square = square * square % MODULUS;
+        squarings += 1;
+        exponent >>= 1;
+    }
+    (result, squarings, multiplications)
+}
+
+#[test]
+fn each_term_costs_seventeen_squarings_and_two_multiplications() {
+    // The instrumented copy computes what the listing computes...
+    for base in [0, 1, 2, 3, 12_345, powersum::MODULUS + 5] {
+        for exponent in [0, 1, 2, 10, 31, powersum::EXPONENT] {
+            let (result, _, _) = power_mod_counted(base, exponent);
+            assert_eq!(
+                result,
+                powersum::power_mod(base, exponent),
+                "{base}^{exponent}"
+            );
+        }
+    }
+    // ...and counts what the chapter says: 65537 = 2^16 + 1 has 17 binary
+    // digits, two of them ones. (The last squaring is never used.)
+    let (_, squarings, multiplications) = power_mod_counted(7, powersum::EXPONENT);
+    assert_eq!((squarings, multiplications), (17, 2));
+    assert_eq!(powersum::EXPONENT, (1 << 16) + 1);
+}

@@ -11,10 +11,13 @@
 
 extern crate tokio;
 
-use std::marker::PhantomData;
+use std::rc::Rc;
+use std::sync::Arc;
 use std::sync::Mutex as StdMutex;
 
+use tokio::runtime::Builder;
 use tokio::sync::Mutex as TokioMutex;
+use tokio::task::LocalSet;
 
 // ANCHOR: std_guard
 /// Holds a `std` guard across an `.await`. It compiles, but clippy warns
@@ -35,6 +38,33 @@ pub async fn peek_at_std_lock(counter: &StdMutex<u64>) -> bool {
 }
 // ANCHOR_END: std_guard
 
+// ANCHOR: two_tasks
+/// Runs the two functions above as two tasks on one thread. A `LocalSet`
+/// runs the tasks spawned with `spawn_local` on the thread that drives it,
+/// one at a time, switching only where a task awaits; neither the tasks nor
+/// what they hold need to be `Send` (here an `Rc`). Returns whether the
+/// second task found the lock taken.
+pub fn two_tasks_one_std_lock() -> bool {
+    let runtime = Builder::new_current_thread().build().expect("a runtime");
+    let tasks = LocalSet::new();
+    let counter = Rc::new(StdMutex::new(0));
+    let first = tasks.spawn_local({
+        let counter = Rc::clone(&counter);
+        async move { count_twice_holding_std_guard(&counter).await }
+    });
+    let second = tasks.spawn_local({
+        let counter = Rc::clone(&counter);
+        async move { peek_at_std_lock(&counter).await }
+    });
+    let found_it_taken = tasks.block_on(&runtime, async {
+        first.await.expect("the first task does not panic");
+        second.await.expect("the second task does not panic")
+    });
+    assert_eq!(*counter.lock().unwrap(), 2);
+    found_it_taken
+}
+// ANCHOR_END: two_tasks
+
 // ANCHOR: tokio_mutex
 /// The same with tokio's Mutex: `lock().await` suspends the *task* while the
 /// lock is taken, so the thread runs the other task, which can finish and
@@ -51,71 +81,66 @@ pub async fn add_ten(counter: &TokioMutex<u64>) {
 }
 // ANCHOR_END: tokio_mutex
 
-/// Says whether a value's type is `Send`, decided at compile time: the
-/// method of `ProbeSend` applies only when `T: Send`, and method lookup
-/// tries it before the one of `ProbeNotSend`, which needs one more `&`.
-struct SendProbe<T>(PhantomData<T>);
-
-fn probe<T>(_: &T) -> SendProbe<T> {
-    SendProbe(PhantomData)
-}
-
-trait ProbeSend {
-    fn is_send(&self) -> bool {
-        true
-    }
-}
-impl<T: Send> ProbeSend for SendProbe<T> {}
-
-trait ProbeNotSend {
-    fn is_send(&self) -> bool {
-        false
-    }
-}
-impl<T> ProbeNotSend for &SendProbe<T> {}
-
-/// A small run of the listing on a single-threaded runtime.
-#[allow(clippy::needless_borrow)] // the `&` in `(&probe(..))` picks the probe
-pub fn main() {
-    // A future holding a std guard across `.await` cannot go to another
-    // thread, so `tokio::spawn` would refuse it; the tokio version can.
-    let std_counter = StdMutex::new(0);
-    let std_future = count_twice_holding_std_guard(&std_counter);
-    assert!(!(&probe(&std_future)).is_send());
-    drop(std_future);
-    let tokio_counter = TokioMutex::new(0);
-    let tokio_future = count_twice_holding_tokio_guard(&tokio_counter);
-    assert!((&probe(&tokio_future)).is_send());
-    drop(tokio_future);
-
-    let runtime = tokio::runtime::Builder::new_current_thread()
+// ANCHOR: spawned
+/// Both tokio-mutex functions as tasks on a runtime with two worker threads:
+/// `tokio::spawn` accepts them (their futures are `Send`), and the tasks may
+/// run on either thread, one holding the lock across its `.await` while the
+/// other waits for it. Returns the final count.
+pub fn two_spawned_tasks_one_tokio_lock() -> u64 {
+    let runtime = Builder::new_multi_thread()
+        .worker_threads(2)
         .build()
-        .expect("a current-thread runtime");
+        .expect("a runtime");
+    let counter = Arc::new(TokioMutex::new(0));
     runtime.block_on(async {
-        let counter = StdMutex::new(0);
-        let ((), lock_was_taken) = tokio::join!(
-            count_twice_holding_std_guard(&counter),
-            peek_at_std_lock(&counter)
-        );
-        println!("std::sync::Mutex: the second task found the lock taken: {lock_was_taken}");
-        assert!(lock_was_taken);
-        assert_eq!(*counter.lock().unwrap(), 2);
-
-        let counter = TokioMutex::new(0);
-        tokio::join!(count_twice_holding_tokio_guard(&counter), add_ten(&counter));
-        println!(
-            "tokio::sync::Mutex: both tasks done, count = {}",
-            *counter.lock().await
-        );
-        assert_eq!(*counter.lock().await, 12);
-
-        // The tokio version can be spawned onto another thread; the std one cannot.
-        let shared = std::sync::Arc::new(TokioMutex::new(0));
-        let spawned = tokio::spawn({
-            let shared = shared.clone();
-            async move { count_twice_holding_tokio_guard(&shared).await }
+        let first = tokio::spawn({
+            let counter = Arc::clone(&counter);
+            async move { count_twice_holding_tokio_guard(&counter).await }
         });
-        spawned.await.unwrap();
-        assert_eq!(*shared.lock().await, 2);
+        let second = tokio::spawn({
+            let counter = Arc::clone(&counter);
+            async move { add_ten(&counter).await }
+        });
+        first.await.expect("the first task does not panic");
+        second.await.expect("the second task does not panic");
+        *counter.lock().await
+    })
+}
+// ANCHOR_END: spawned
+
+/// The tokio version as two tasks on one thread, like the std one: the
+/// second task waits for the lock instead of finding it taken.
+pub fn two_tasks_one_tokio_lock() -> u64 {
+    let runtime = Builder::new_current_thread().build().expect("a runtime");
+    let tasks = LocalSet::new();
+    let counter = Rc::new(TokioMutex::new(0));
+    let first = tasks.spawn_local({
+        let counter = Rc::clone(&counter);
+        async move { count_twice_holding_tokio_guard(&counter).await }
     });
+    let second = tasks.spawn_local({
+        let counter = Rc::clone(&counter);
+        async move { add_ten(&counter).await }
+    });
+    tasks.block_on(&runtime, async {
+        first.await.expect("the first task does not panic");
+        second.await.expect("the second task does not panic");
+        *counter.lock().await
+    })
+}
+
+/// A small run of the listing. (That `tokio::spawn` refuses the std version
+/// is a compile error, so it is not here: see the lab's `compile-fail/`.)
+pub fn main() {
+    let found_it_taken = two_tasks_one_std_lock();
+    println!("std::sync::Mutex: the second task found the lock taken: {found_it_taken}");
+    assert!(found_it_taken);
+
+    let count = two_tasks_one_tokio_lock();
+    println!("tokio::sync::Mutex, two tasks on one thread: count = {count}");
+    assert_eq!(count, 12);
+
+    let count = two_spawned_tasks_one_tokio_lock();
+    println!("tokio::sync::Mutex, two tasks spawned on two threads: count = {count}");
+    assert_eq!(count, 12);
 }

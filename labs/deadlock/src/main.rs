@@ -211,6 +211,10 @@ fn timeouts(common: Common, timeout: Duration, attempts: u32) -> Result<()> {
         format_duration(timeout)
     ));
     common.say(format!(
+        "Giving up: thread 2 asks for its second lock first, thread 1 {} later.",
+        format_duration(timeout / 2)
+    ));
+    common.say(format!(
         "Retrying threads make up to {attempts} attempts, stepping through time slots together."
     ));
     let (lock_a, lock_b) = (parking_lot::Mutex::new(()), parking_lot::Mutex::new(()));
@@ -222,7 +226,8 @@ fn timeouts(common: Common, timeout: Duration, attempts: u32) -> Result<()> {
         .push_measured("timeout", "give up (Python's fix)", cost)
         .with("finished", count(Outcome::Finished))
         .with("gave up", count(Outcome::GaveUp))
-        .with("attempts", outcomes.len());
+        .with("attempts", outcomes.len())
+        .with("who finished", who_finished(outcomes));
 
     let variants = [
         ("retry, same back-off", [Backoff::Same; 2]),
@@ -239,10 +244,25 @@ fn timeouts(common: Common, timeout: Duration, attempts: u32) -> Result<()> {
             .push_measured("timeout", name, cost)
             .with("finished", count(Outcome::Finished))
             .with("gave up", count(Outcome::GaveUp))
-            .with("attempts", retries.iter().map(|r| r.attempts).sum::<u32>());
+            .with("attempts", retries.iter().map(|r| r.attempts).sum::<u32>())
+            .with("who finished", who_finished(retries.map(|r| r.outcome)));
     }
     results.print(common.json);
     Ok(())
+}
+
+/// "thread 1", "thread 1, thread 2" or "nobody".
+fn who_finished(outcomes: [Outcome; 2]) -> String {
+    let names: Vec<String> = (1..)
+        .zip(outcomes)
+        .filter(|&(_, outcome)| outcome == Outcome::Finished)
+        .map(|(number, _)| format!("thread {number}"))
+        .collect();
+    if names.is_empty() {
+        "nobody".to_string()
+    } else {
+        names.join(", ")
+    }
 }
 
 fn ordered(common: Common, rounds: u32) -> Result<()> {
@@ -256,16 +276,23 @@ fn ordered(common: Common, rounds: u32) -> Result<()> {
     ));
     let mut results = Results::new();
     for (name, strategy) in ordered::STRATEGIES {
-        let ((a, b, retries), cost) = measure(|| strategy(rounds, reach, START_BALANCE));
+        let (end, cost) = measure(|| strategy(rounds, reach, START_BALANCE));
+        let (a, b) = (end.balance_a, end.balance_b);
         ensure!(
             (a, b) == (START_BALANCE, START_BALANCE),
             "{name}: the balances ended at A = {a}, B = {b}"
         );
+        ensure!(
+            end.transfers == 2 * u64::from(rounds),
+            "{name}: the threads made {} transfers, not {}",
+            end.transfers,
+            2 * u64::from(rounds)
+        );
         results
             .push_measured("ordered", name, cost)
-            .with("transfers", 2 * u64::from(rounds))
+            .with("transfers", end.transfers)
             .with("balances kept", "yes")
-            .with("retries", retries);
+            .with("retries", end.retries);
     }
     results.print(common.json);
     Ok(())
@@ -286,9 +313,9 @@ fn dining(common: Common, seats: usize, rounds: u32, forks: Forks) -> Result<()>
     let json = common.json;
     let finished = philosophers::start_watchdog(Arc::clone(&table), WATCHDOG_PATIENCE, move |t| {
         let summary = format!(
-            "nobody ate for {:.1} s; every philosopher had eaten {} time(s):",
+            "nobody ate for {:.1} s; {}:",
             WATCHDOG_PATIENCE.as_secs_f64(),
-            t.meals().iter().min().copied().unwrap_or(0)
+            philosophers::meals_so_far(&t.meals())
         );
         deadlock_exit(json, "watchdog", &summary, &t.standings())
     });
@@ -297,13 +324,14 @@ fn dining(common: Common, seats: usize, rounds: u32, forks: Forks) -> Result<()>
     let meals = table.meals();
     ensure!(
         meals.iter().all(|&m| m == rounds),
-        "some philosopher did not eat {rounds} times: {meals:?}"
+        "not every philosopher ate {rounds} times: {meals:?}"
     );
     let mut results = Results::new();
     results
         .push_measured("philosophers", name, cost)
         .with("philosophers", seats)
-        .with("meals each", rounds)
+        // Counted by the philosophers; all equal, as checked above.
+        .with("meals each", meals.iter().copied().min().unwrap_or(0))
         .with("meals", meals.iter().map(|&m| u64::from(m)).sum::<u64>());
     results.print(common.json);
     Ok(())

@@ -7,13 +7,15 @@
 // - one lock guarding both accounts (no hold and wait: there is nothing
 //   else to wait for),
 // - all or nothing: take the second lock only if it is free, otherwise let
-//   go of the first and start over (no hold and wait, at the price of retries).
+//   go of the first, wait a random moment (jitter) and start over (no hold
+//   and wait, at the price of retries).
 //
 // This file is a module of the `deadlock` lab *and* a complete program the
 // book compiles and runs on its own (see `main` at the bottom).
 
 extern crate parking_lot;
 
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Barrier;
 use std::thread;
 use std::time::Duration;
@@ -63,20 +65,24 @@ pub fn lock_in_order<'a>(
     }
 }
 
-/// Moves one unit from `from` to `to`, `rounds` times.
+/// Moves one unit from `from` to `to`, `rounds` times; returns how many
+/// transfers it made.
 pub fn transfer_in_order(
     from: &Account,
     to: &Account,
     rounds: u32,
     reach: Duration,
     start_together: &Barrier,
-) {
+) -> u64 {
+    let mut transfers = 0;
     for _ in 0..rounds {
         start_together.wait();
         let (mut from_balance, mut to_balance) = lock_in_order(from, to, reach);
         *from_balance -= 1;
         *to_balance += 1;
+        transfers += 1;
     }
+    transfers
 }
 // ANCHOR_END: lock_in_order
 
@@ -94,7 +100,8 @@ pub fn transfer_under_one_lock(
     rounds: u32,
     reach: Duration,
     start_together: &Barrier,
-) {
+) -> u64 {
+    let mut transfers = 0;
     for _ in 0..rounds {
         start_together.wait();
         let mut both = accounts.lock();
@@ -102,15 +109,18 @@ pub fn transfer_under_one_lock(
         both.a -= step;
         thread::sleep(reach); // the same reach, now under the one lock
         both.b += step;
+        transfers += 1;
     }
+    transfers
 }
 // ANCHOR_END: single_lock
 
 // ANCHOR: all_or_nothing
 /// Takes `from`'s lock, then `to`'s only if it is free when asked for; if
-/// it is not, lets go of the first and starts over. A thread never waits
-/// while holding a lock. Returns the guards and how many times it started
-/// over.
+/// it is not, lets go of the first, waits a random 0 to 3 `reach`es
+/// (jitter, so that two threads that collided come back at different
+/// times) and starts over. A thread never waits while holding a lock.
+/// Returns the guards and how many times it started over.
 pub fn lock_all_or_nothing<'a>(
     from: &'a Mutex<i64>,
     to: &'a Mutex<i64>,
@@ -125,72 +135,106 @@ pub fn lock_all_or_nothing<'a>(
         }
         drop(from_guard);
         retries += 1;
-        thread::yield_now(); // give the other thread a chance to take both
+        thread::sleep(reach * random_below(4)); // back off: 0, 1, 2 or 3 reaches
     }
 }
 
-/// Moves one unit from `from` to `to`, `rounds` times; returns the retries.
+/// Moves one unit from `from` to `to`, `rounds` times; returns how many
+/// transfers it made and how many times it started over.
 pub fn transfer_all_or_nothing(
     from: &Mutex<i64>,
     to: &Mutex<i64>,
     rounds: u32,
     reach: Duration,
     start_together: &Barrier,
-) -> u64 {
-    let mut total_retries = 0;
+) -> (u64, u64) {
+    let (mut transfers, mut total_retries) = (0, 0);
     for _ in 0..rounds {
         start_together.wait();
         let (mut from_balance, mut to_balance, retries) = lock_all_or_nothing(from, to, reach);
         *from_balance -= 1;
         *to_balance += 1;
+        transfers += 1;
         total_retries += retries;
     }
-    total_retries
+    (transfers, total_retries)
 }
 // ANCHOR_END: all_or_nothing
 
+/// A random number below `n`: std's `RandomState` is seeded at random and
+/// gives a different hasher each time, which is randomness enough for a
+/// back-off (no crate needed).
+pub fn random_below(n: u32) -> u32 {
+    let hash = RandomState::new().hash_one(thread::current().id());
+    (hash % u64::from(n)) as u32
+}
+
+/// How a strategy's run ended: the balances, the transfers the threads
+/// made (counted by the threads) and the retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ending {
+    pub balance_a: i64,
+    pub balance_b: i64,
+    pub transfers: u64,
+    pub retries: u64,
+}
+
 /// The lock-order strategy with both directions at once, `rounds` transfers
 /// each way, every round started together so that the threads collide.
-/// Returns the final balances (A, B) and 0 retries.
-pub fn run_in_order(rounds: u32, reach: Duration, start: i64) -> (i64, i64, u64) {
+pub fn run_in_order(rounds: u32, reach: Duration, start: i64) -> Ending {
     let barrier = Barrier::new(2);
     let (a, b) = (Account::new(1, start), Account::new(2, start));
-    thread::scope(|s| {
-        s.spawn(|| transfer_in_order(&a, &b, rounds, reach, &barrier));
-        s.spawn(|| transfer_in_order(&b, &a, rounds, reach, &barrier));
+    let transfers = thread::scope(|s| {
+        let one = s.spawn(|| transfer_in_order(&a, &b, rounds, reach, &barrier));
+        let two = s.spawn(|| transfer_in_order(&b, &a, rounds, reach, &barrier));
+        one.join().unwrap() + two.join().unwrap()
     });
-    let (a, b) = (*a.balance.lock(), *b.balance.lock());
-    (a, b, 0)
+    Ending {
+        balance_a: *a.balance.lock(),
+        balance_b: *b.balance.lock(),
+        transfers,
+        retries: 0,
+    }
 }
 
 /// Like [`run_in_order`], with one lock for both accounts.
-pub fn run_under_one_lock(rounds: u32, reach: Duration, start: i64) -> (i64, i64, u64) {
+pub fn run_under_one_lock(rounds: u32, reach: Duration, start: i64) -> Ending {
     let barrier = Barrier::new(2);
     let accounts = Mutex::new(Accounts { a: start, b: start });
-    thread::scope(|s| {
-        s.spawn(|| transfer_under_one_lock(&accounts, true, rounds, reach, &barrier));
-        s.spawn(|| transfer_under_one_lock(&accounts, false, rounds, reach, &barrier));
-    });
-    let both = accounts.lock();
-    (both.a, both.b, 0)
-}
-
-/// Like [`run_in_order`], all or nothing; also returns the retries.
-pub fn run_all_or_nothing(rounds: u32, reach: Duration, start: i64) -> (i64, i64, u64) {
-    let barrier = Barrier::new(2);
-    let (a, b) = (Mutex::new(start), Mutex::new(start));
-    let retries = thread::scope(|s| {
-        let one = s.spawn(|| transfer_all_or_nothing(&a, &b, rounds, reach, &barrier));
-        let two = s.spawn(|| transfer_all_or_nothing(&b, &a, rounds, reach, &barrier));
+    let transfers = thread::scope(|s| {
+        let (accounts, barrier) = (&accounts, &barrier);
+        let one = s.spawn(move || transfer_under_one_lock(accounts, true, rounds, reach, barrier));
+        let two = s.spawn(move || transfer_under_one_lock(accounts, false, rounds, reach, barrier));
         one.join().unwrap() + two.join().unwrap()
     });
-    let (a, b) = (*a.lock(), *b.lock());
-    (a, b, retries)
+    let both = accounts.lock();
+    Ending {
+        balance_a: both.a,
+        balance_b: both.b,
+        transfers,
+        retries: 0,
+    }
 }
 
-/// Runs one strategy: `(rounds, reach, starting balance)` to
-/// `(balance A, balance B, retries)`.
-pub type Strategy = fn(u32, Duration, i64) -> (i64, i64, u64);
+/// Like [`run_in_order`], all or nothing; also counts the retries.
+pub fn run_all_or_nothing(rounds: u32, reach: Duration, start: i64) -> Ending {
+    let barrier = Barrier::new(2);
+    let (a, b) = (Mutex::new(start), Mutex::new(start));
+    let ((t1, r1), (t2, r2)) = thread::scope(|s| {
+        let one = s.spawn(|| transfer_all_or_nothing(&a, &b, rounds, reach, &barrier));
+        let two = s.spawn(|| transfer_all_or_nothing(&b, &a, rounds, reach, &barrier));
+        (one.join().unwrap(), two.join().unwrap())
+    });
+    Ending {
+        balance_a: *a.lock(),
+        balance_b: *b.lock(),
+        transfers: t1 + t2,
+        retries: r1 + r2,
+    }
+}
+
+/// Runs one strategy: `(rounds, reach, starting balance)` to its [`Ending`].
+pub type Strategy = fn(u32, Duration, i64) -> Ending;
 
 /// The three strategies, by the names the lab prints.
 pub const STRATEGIES: [(&str, Strategy); 3] = [
@@ -204,8 +248,11 @@ pub const STRATEGIES: [(&str, Strategy); 3] = [
 /// balances end where they started.
 pub fn main() {
     for (strategy, run) in STRATEGIES {
-        let (a, b, retries) = run(200, Duration::from_micros(50), 100);
-        println!("{strategy}: A = {a}, B = {b}, retries = {retries}");
-        assert_eq!((a, b), (100, 100));
+        let end = run(200, Duration::from_micros(50), 100);
+        println!("{strategy}: {end:?}");
+        assert_eq!(
+            (end.balance_a, end.balance_b, end.transfers),
+            (100, 100, 400)
+        );
     }
 }

@@ -183,6 +183,17 @@ pub fn start_watchdog(
     finished
 }
 
+/// The watchdog's words for the meals so far: "every philosopher had eaten
+/// 3 time(s)" when the counts agree, else every count in seat order.
+pub fn meals_so_far(meals: &[u32]) -> String {
+    match meals.split_first() {
+        Some((first, rest)) if rest.iter().all(|m| m == first) => {
+            format!("every philosopher had eaten {first} time(s)")
+        }
+        _ => format!("the philosophers had eaten {meals:?} time(s), seat by seat"),
+    }
+}
+
 /// What the lab's watchdog does when nobody eats any more: print where each
 /// philosopher stands and end the process with [`DEADLOCK_EXIT_CODE`].
 pub fn report_and_exit(table: &Table, patience: Duration) -> ! {

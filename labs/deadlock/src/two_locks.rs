@@ -170,6 +170,7 @@ impl NamedLock {
 // ANCHOR_END: named_lock
 
 /// Holds a [`NamedLock`]; dropping it releases the lock and tells the board.
+#[must_use = "if unused the lock is released at once"]
 pub struct NamedGuard<'a> {
     lock: &'a NamedLock,
     thread: String,
@@ -226,6 +227,23 @@ pub fn opposite_orders(board: &Board, lock_a: &NamedLock, lock_b: &NamedLock) {
     });
 }
 // ANCHOR_END: opposite_orders
+
+// ANCHOR: underscore
+/// `let _ =` on parking_lot's guard: rustc compiles it without a word, and
+/// clippy refuses it (its `let_underscore_lock`, deny by default). The
+/// `expect` makes `cargo clippy` fail the day clippy stops saying so.
+#[expect(clippy::let_underscore_lock)]
+pub fn underscore_on_parking_lot(lock: &Mutex<()>) -> bool {
+    let _ = lock.lock(); // locked, and unlocked at the end of this line
+    lock.try_lock().is_some() // so this finds it free
+}
+
+/// The same on this file's own guard type: neither rustc nor clippy warns.
+pub fn underscore_on_named_lock(lock: &NamedLock) -> bool {
+    let _ = lock.lock(); // locked, and unlocked at the end of this line
+    lock.mutex.try_lock().is_some() // so this finds it free
+}
+// ANCHOR_END: underscore
 
 // ANCHOR: watchdog
 /// Watches a board from a thread of its own. If no lock changes hands for
@@ -369,4 +387,9 @@ pub fn main() {
     println!("then: {:?}", board.log());
     assert!(board.log().contains(&"thread 1 finished".to_string()));
     assert!(board.standings().is_empty(), "every lock was released");
+
+    // `let _ =` releases at once, whatever the guard type.
+    assert!(underscore_on_parking_lot(&Mutex::new(())));
+    assert!(underscore_on_named_lock(&lock_a));
+    assert!(board.standings().is_empty(), "and tells the board so");
 }

@@ -59,23 +59,34 @@ fn jitter_separates_the_threads_the_same_way_every_time() {
 }
 
 #[test]
-fn giving_up_frees_the_lock_for_the_other_thread() {
-    let outcomes = within(Duration::from_secs(60), || {
+fn giving_up_frees_the_lock_and_the_later_thread_then_finishes() {
+    // Thread 2 starts waiting half a timeout before thread 1, so its wait
+    // runs out first; it gives up lock B, and thread 1, still waiting for B,
+    // gets it and finishes: the Python run's story. The timeout is long so
+    // that a loaded machine cannot delay a thread by half of it (200 ms).
+    let timeout = Duration::from_millis(400);
+    let (outcomes, elapsed) = within(Duration::from_secs(60), move || {
         let (a, b) = (parking_lot::Mutex::new(()), parking_lot::Mutex::new(()));
-        timeout::give_up_after_timeout(&a, &b, Duration::from_millis(20))
+        let start = Instant::now();
+        let outcomes = timeout::give_up_after_timeout(&a, &b, timeout);
+        (outcomes, start.elapsed())
     });
-    // At least one thread times out (both held one lock when they asked);
-    // usually the other then gets the lock it let go of.
-    assert!(outcomes.contains(&Outcome::GaveUp), "{outcomes:?}");
+    assert_eq!(outcomes, [Outcome::Finished, Outcome::GaveUp]);
+    // Thread 1 could not finish before thread 2's wait ran out.
+    assert!(elapsed >= timeout, "{elapsed:?}");
 }
 
 #[test]
 fn every_prevention_strategy_completes_all_rounds() {
     for (name, strategy) in ordered::STRATEGIES {
-        let (a, b, _retries) = within(Duration::from_secs(60), move || {
+        let end = within(Duration::from_secs(60), move || {
             strategy(300, Duration::from_micros(20), 7)
         });
-        assert_eq!((a, b), (7, 7), "{name}");
+        assert_eq!((end.balance_a, end.balance_b), (7, 7), "{name}");
+        assert_eq!(end.transfers, 600, "{name}");
+        if name != "all or nothing" {
+            assert_eq!(end.retries, 0, "{name}");
+        }
     }
 }
 
@@ -155,4 +166,49 @@ fn ordered_philosophers_each_eat_exactly_rounds_times() {
         });
         assert_eq!(meals, vec![rounds; seats]);
     }
+}
+
+#[test]
+fn the_jitter_draws_every_back_off_and_nothing_else() {
+    let mut seen = [0u32; 4];
+    for _ in 0..400 {
+        seen[ordered::random_below(4) as usize] += 1;
+    }
+    // 400 draws of 4 values: each value all but certainly comes up, and none
+    // takes nearly all the draws (a constant "random" number would).
+    assert!(seen.iter().all(|&n| (1..300).contains(&n)), "{seen:?}");
+}
+
+#[test]
+fn the_philosophers_watchdog_says_what_each_one_ate() {
+    assert_eq!(
+        philosophers::meals_so_far(&[0; 5]),
+        "every philosopher had eaten 0 time(s)"
+    );
+    assert_eq!(
+        philosophers::meals_so_far(&[3, 2, 3]),
+        "the philosophers had eaten [3, 2, 3] time(s), seat by seat"
+    );
+}
+
+#[test]
+fn let_underscore_releases_the_lock_on_the_spot() {
+    let board = two_locks::Board::new();
+    let lock = two_locks::NamedLock::new("lock A", &board);
+    assert!(two_locks::underscore_on_named_lock(&lock));
+    assert!(board.standings().is_empty(), "{:?}", board.standings());
+    assert!(two_locks::underscore_on_parking_lot(
+        &parking_lot::Mutex::new(())
+    ));
+}
+
+#[test]
+fn a_std_guard_across_await_is_held_while_another_task_runs() {
+    within(Duration::from_secs(60), || {
+        for _ in 0..20 {
+            assert!(async_note::two_tasks_one_std_lock());
+            assert_eq!(async_note::two_tasks_one_tokio_lock(), 12);
+            assert_eq!(async_note::two_spawned_tasks_one_tokio_lock(), 12);
+        }
+    });
 }

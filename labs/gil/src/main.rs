@@ -83,9 +83,9 @@ enum Experiment {
     },
     /// The Python material's Queue and Pipe examples: a channel between threads, a pipe to a child process.
     Ipc {
-        /// How many small messages the throughput runs send, before --scale.
+        /// How many small messages the throughput runs send, before --scale (1 to 100000000).
         #[arg(long, default_value_t = 100_000, allow_negative_numbers = true,
-              value_parser = clap::value_parser!(u64).range(1..))]
+              value_parser = clap::value_parser!(u64).range(1..=MAX_MESSAGES))]
         messages: u64,
     },
     /// Run the Python twins of countdown and io with python3, next to the Rust GIL.
@@ -163,7 +163,7 @@ fn run(common: Common, experiment: Experiment) -> Result<()> {
                 crash_task,
             )?
         }
-        Experiment::Ipc { messages } => ipc(&common, &mut results, common.scale.count(messages))?,
+        Experiment::Ipc { messages } => ipc(&common, &mut results, messages)?,
         Experiment::Python {
             python,
             tiny_switch_us,
@@ -458,7 +458,29 @@ fn worker(crash_task: Option<usize>) -> Result<()> {
     .context("serving tasks")
 }
 
+/// The most messages `ipc` sends, after --scale: about ten seconds through
+/// the pipe, and a total (`n * (n - 1) / 2`) far inside a `u64`.
+const MAX_MESSAGES: u64 = 100_000_000;
+
+/// How long `ipc` waits for a child before it decides the child hangs (and
+/// kills it): far more than a healthy child takes, and more with more messages.
+fn ipc_patience(messages: u64) -> Duration {
+    Duration::from_secs(30) + Duration::from_micros(messages)
+}
+
+/// The wall time of a run divided by its messages, without truncating the
+/// count (`messages` is at least 1).
+fn per_message(wall: Duration, messages: u64) -> Duration {
+    Duration::from_secs_f64(wall.as_secs_f64() / messages.max(1) as f64)
+}
+
 fn ipc(common: &Common, results: &mut Results, messages: u64) -> Result<()> {
+    let messages = common.scale.count(messages);
+    ensure!(
+        messages <= MAX_MESSAGES,
+        "--messages at --scale {} is {messages} messages; the most is {MAX_MESSAGES}",
+        common.scale.factor()
+    );
     let exe = std::env::current_exe().context("finding the lab's own executable")?;
     let child = |add: bool| {
         let mut command = Command::new(&exe);
@@ -468,6 +490,7 @@ fn ipc(common: &Common, results: &mut Results, messages: u64) -> Result<()> {
         }
         command
     };
+    let patience = ipc_patience(messages);
 
     let (message, cost) = measure(ipc::hello_over_channel);
     common.say(format!("channel: received \"{message}\""));
@@ -476,7 +499,7 @@ fn ipc(common: &Common, results: &mut Results, messages: u64) -> Result<()> {
         .with("messages", 1)
         .with("per message", format_duration(cost.wall));
 
-    let (message, cost) = measure(|| ipc::hello_over_pipe(child(false)));
+    let (message, cost) = measure(|| ipc::hello_over_pipe(child(false), patience));
     let message = message.context("the pipe to a child process")?;
     common.say(format!("pipe:    received \"{message}\""));
     results
@@ -490,15 +513,21 @@ fn ipc(common: &Common, results: &mut Results, messages: u64) -> Result<()> {
     results
         .push_measured("ipc", "channel, numbers", cost)
         .with("messages", messages)
-        .with("per message", format_duration(cost.wall / messages as u32));
+        .with(
+            "per message",
+            format_duration(per_message(cost.wall, messages)),
+        );
 
-    let (total, cost) = measure(|| ipc::many_over_pipe(child(true), messages));
+    let (total, cost) = measure(|| ipc::many_over_pipe(child(true), messages, patience));
     let total = total.context("the pipe to a child process")?;
     ensure!(total == expected, "the child added up to {total}");
     results
         .push_measured("ipc", "pipe, numbers as text lines", cost)
         .with("messages", messages)
-        .with("per message", format_duration(cost.wall / messages as u32));
+        .with(
+            "per message",
+            format_duration(per_message(cost.wall, messages)),
+        );
     common.say(format!("both added up 0..{messages} to {expected}"));
     Ok(())
 }

@@ -16,7 +16,7 @@
 
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
@@ -172,34 +172,67 @@ impl ProcessPool {
     }
 
     // ANCHOR: pool_shutdown
+    /// How long [`ProcessPool::shutdown`] waits for the workers to exit.
+    pub const SHUTDOWN_PATIENCE: Duration = Duration::from_secs(10);
+
     /// Closes every worker's input (end of tasks), waits for each to exit,
     /// and reports a worker that did not exit cleanly.
-    pub fn shutdown(mut self) -> io::Result<()> {
+    pub fn shutdown(self) -> io::Result<()> {
+        self.shutdown_within(Self::SHUTDOWN_PATIENCE)
+    }
+
+    /// Like `shutdown`, waiting at most `patience` in all: a worker still
+    /// running then is killed (and reaped), and reported.
+    pub fn shutdown_within(mut self, patience: Duration) -> io::Result<()> {
         for worker in &mut self.workers {
             drop(worker.to_worker.take());
         }
+        let deadline = Instant::now() + patience;
         let mut trouble = Ok(());
         for worker in &mut self.workers {
-            let status = worker.child.wait()?;
-            if !status.success() && trouble.is_ok() {
+            let ended = match wait_until(&mut worker.child, deadline) {
+                Ok(Some(status)) if status.success() => continue,
+                Ok(Some(status)) => format!("exited with {status}"),
+                Ok(None) => format!("did not exit within {patience:?} and was killed"),
+                Err(e) => format!("could not be waited for ({e}) and was killed"),
+            };
+            if trouble.is_ok() {
                 trouble = Err(io::Error::other(format!(
-                    "worker {} exited with {status}",
+                    "worker {} {ended}",
                     worker.number
                 )));
             }
         }
-        self.workers.clear();
-        trouble
+        trouble // `self` is dropped here: its `Drop` kills and reaps any worker left
     }
+    // ANCHOR_END: pool_shutdown
     // ANCHOR_END: pool_shutdown
 }
 
+/// Waits for `child` to exit until `deadline`; `None` if it is still running.
+fn wait_until(child: &mut Child, deadline: Instant) -> io::Result<Option<ExitStatus>> {
+    let mut nap = Duration::from_micros(50);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        if Instant::now() >= deadline {
+            return Ok(None);
+        }
+        thread::sleep(nap);
+        nap = (nap * 2).min(Duration::from_millis(10));
+    }
+}
+
 impl Drop for ProcessPool {
-    /// A pool dropped without `shutdown` (say, after a failed task) stops its
-    /// workers at once, so no process is left behind.
+    /// A pool dropped without `shutdown` (say, after a failed task, or an
+    /// early `?`) stops the workers still running, and reaps every one, so
+    /// no process is left behind.
     fn drop(&mut self) {
         for worker in &mut self.workers {
-            let _ = worker.child.kill();
+            if let Ok(None) = worker.child.try_wait() {
+                let _ = worker.child.kill();
+            }
             let _ = worker.child.wait();
         }
     }

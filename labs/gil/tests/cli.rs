@@ -42,8 +42,19 @@ fn bad_arguments_give_one_line_and_exit_code_2() {
     assert_usage_error(GIL, &["powersum", "--numbers", "-1"], "-1");
     assert_usage_error(GIL, &["powersum", "--chunks", "0"], "0");
     assert_usage_error(GIL, &["ipc", "--messages", "0"], "0");
+    assert_usage_error(GIL, &["ipc", "--messages", "100000001"], "100000001");
+    assert_usage_error(GIL, &["ipc", "--messages", "4294967296"], "4294967296");
     assert_usage_error(GIL, &["countdown", "--scale", "0"], "0");
     assert_usage_error(GIL, &["gil-please"], "gil-please");
+}
+
+#[test]
+fn ipc_refuses_more_messages_than_its_limit_after_scaling() {
+    let out = run(GIL, &["ipc", "--messages", "60000000", "--scale", "2"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert_eq!(out.stderr.trim().lines().count(), 1, "{}", out.stderr);
+    assert!(out.stderr.contains("120000000 messages"), "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
 }
 
 #[test]

@@ -63,20 +63,55 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
-    fn a_spawned_thread_is_counted() {
-        let before = thread_count().unwrap();
+    fn spawned_threads_are_counted() {
+        // Other tests of this crate run in threads of this process at the same
+        // time, so the count is only known from below: the main thread, this
+        // test's thread and the 16 parked here are certainly alive. A wrong
+        // field (or a count of something else) would read far less.
+        const PARKED: u64 = 16;
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
-        let handle = std::thread::spawn(move || {
-            ready_tx.send(()).unwrap();
-            let _ = stop_rx.recv();
-        });
-        ready_rx.recv().unwrap();
-        // Other tests run in parallel threads, so only a lower bound is certain.
-        assert!(thread_count().unwrap() >= 2);
-        assert!(before >= 1);
+        let stop_rx = std::sync::Arc::new(std::sync::Mutex::new(stop_rx));
+        let handles: Vec<_> = (0..PARKED)
+            .map(|_| {
+                let (ready_tx, stop_rx) = (ready_tx.clone(), stop_rx.clone());
+                std::thread::spawn(move || {
+                    ready_tx.send(()).unwrap();
+                    let _ = stop_rx.lock().unwrap().recv();
+                })
+            })
+            .collect();
+        for _ in 0..PARKED {
+            ready_rx.recv().unwrap();
+        }
+        let counted = thread_count().unwrap();
+        assert!(counted >= PARKED + 2, "{counted} threads");
+        // Cross-check with the kernel's own list of this process's threads,
+        // read right after: it holds at least the threads certainly alive.
+        let listed = std::fs::read_dir("/proc/self/task").unwrap().count() as u64;
+        assert!(listed >= PARKED + 2, "{listed} tasks");
         drop(stop_tx);
-        handle.join().unwrap();
-        assert!(peak_rss_bytes().unwrap() >= rss_bytes().unwrap() / 2);
+        for handle in handles {
+            handle.join().unwrap();
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn touched_memory_shows_in_rss_and_in_its_peak() {
+        // 64 MiB written page by page are resident while the buffer lives
+        // (this machine does not swap them out in a test's time): the current
+        // and the peak resident sizes must both be at least that. A kB/bytes
+        // mix-up would read 1024 times too little.
+        const SIZE: usize = 64 << 20;
+        let mut buffer = vec![0u8; SIZE];
+        for page in buffer.chunks_mut(4096) {
+            page[0] = 1;
+        }
+        let rss = rss_bytes().unwrap();
+        let peak = peak_rss_bytes().unwrap();
+        assert!(rss >= SIZE as u64, "VmRSS {rss} bytes");
+        assert!(peak >= SIZE as u64, "VmHWM {peak} bytes");
+        assert_eq!(std::hint::black_box(&buffer)[SIZE - 4096], 1);
     }
 }

@@ -4,8 +4,7 @@
 // (see `main` at the bottom): standard library only.
 
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Barrier, Mutex};
+use std::sync::{Barrier, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -31,20 +30,29 @@ impl Withdrawal {
 }
 
 // ANCHOR: withdraw_locked
-/// The tutorial's `withdraw_with_locked`. The balance lives *inside* the
-/// mutex, so the only way to read or change it is through the guard that
-/// `lock()` returns, and the guard unlocks when it goes out of scope: there
-/// is no way to forget the lock, nor to keep using the balance after it.
-pub fn withdraw_locked(balance: &Mutex<i64>, amount: i64, pause: impl FnOnce()) -> Withdrawal {
+/// The tutorial's `withdraw_with_locked`, saying what it prints when it
+/// prints it. The balance lives *inside* the mutex, so the only way to read
+/// or change it is through the guard that `lock()` returns, and the guard
+/// unlocks when it goes out of scope: there is no way to forget the lock,
+/// nor to keep using the balance after it.
+pub fn withdraw_locked(
+    balance: &Mutex<i64>,
+    amount: i64,
+    pause: impl FnOnce(),
+    say: impl Fn(String),
+) -> Withdrawal {
     let mut balance = balance.lock().unwrap(); // `with lock:`
     if *balance >= amount {
         pause(); // the teller counts the notes, still holding the lock
+        say(format!("Getting money..., the amount is {amount}"));
         *balance -= amount;
+        say(format!("Get {amount}, {} remaining...", *balance));
         Withdrawal::Paid {
             amount,
             remaining: *balance,
         }
     } else {
+        say("Error! You don't have enough money!".to_string());
         Withdrawal::Refused { amount }
     }
 } // the guard is dropped here: unlocked
@@ -89,52 +97,85 @@ pub enum Order {
     Free,
 }
 
+/// Turns handed out in order, 0, 1, 2...: a thread waiting for its turn
+/// sleeps on a condition variable (it uses no CPU), and [`Turns::pass`]
+/// wakes the waiters so that the one whose turn has come goes on.
+pub struct Turns {
+    next: Mutex<usize>,
+    passed: Condvar,
+}
+
+impl Turns {
+    pub fn new() -> Turns {
+        Turns {
+            next: Mutex::new(0),
+            passed: Condvar::new(),
+        }
+    }
+
+    /// Sleeps until turn number `turn` has come.
+    pub fn wait_for(&self, turn: usize) {
+        let next = self.next.lock().unwrap();
+        drop(self.passed.wait_while(next, |next| *next != turn).unwrap());
+    }
+
+    /// Ends the current turn: the next one may go.
+    pub fn pass(&self) {
+        *self.next.lock().unwrap() += 1;
+        self.passed.notify_all();
+    }
+}
+
+impl Default for Turns {
+    fn default() -> Turns {
+        Turns::new()
+    }
+}
+
 // ANCHOR: all_at_once
 /// Every customer on their own thread at once, as in the tutorial. With
-/// `Order::Queue` each thread waits for its turn to *ask* for the lock, which
-/// reproduces the tutorial's run exactly; with `Order::Free` the order in
-/// which they get the lock is up to the machine.
+/// `Order::Queue` each thread waits (asleep) for its turn to *ask* for the
+/// lock, which reproduces the tutorial's run exactly; with `Order::Free` the
+/// order in which they get the lock is up to the machine. `say` receives
+/// each line as the customer holding the lock says it.
 pub fn all_at_once(
     opening: i64,
     amounts: &[i64],
     pause: Duration,
     order: Order,
+    say: &(impl Fn(String) + Sync),
 ) -> (Vec<Withdrawal>, i64) {
     let balance = Mutex::new(opening);
     let start = Barrier::new(amounts.len());
-    let next_to_ask = AtomicUsize::new(0);
-    let mut reports: Vec<(usize, Withdrawal)> = thread::scope(|s| {
+    let turns = Turns::new();
+    let reports = thread::scope(|s| {
         let customers: Vec<_> = amounts
             .iter()
             .enumerate()
             .map(|(position, &amount)| {
-                let (balance, start, next_to_ask) = (&balance, &start, &next_to_ask);
+                let (balance, start, turns) = (&balance, &start, &turns);
                 s.spawn(move || {
                     start.wait();
                     if order == Order::Queue {
-                        while next_to_ask.load(Ordering::SeqCst) != position {
-                            thread::yield_now();
-                        }
+                        turns.wait_for(position);
                     }
-                    let report = withdraw_locked(balance, amount, || {
-                        // We hold the lock: let the next customer queue up on it.
-                        next_to_ask.fetch_add(1, Ordering::SeqCst);
+                    let count_the_notes = || {
+                        turns.pass(); // we hold the lock: the next may queue up on it
                         thread::sleep(pause);
-                    });
+                    };
+                    let report = withdraw_locked(balance, amount, count_the_notes, say);
                     if !report.is_paid() {
-                        next_to_ask.fetch_add(1, Ordering::SeqCst);
+                        turns.pass();
                     }
-                    (position, report)
+                    report
                 })
             })
             .collect();
-        customers
+        customers // joined in queue order
             .into_iter()
             .map(|c| c.join().expect("a customer's thread panicked"))
             .collect()
     });
-    reports.sort(); // queue order, whatever order the threads finished in
-    let reports = reports.into_iter().map(|(_, report)| report).collect();
     (reports, balance.into_inner().unwrap())
 }
 // ANCHOR_END: all_at_once
@@ -182,7 +223,7 @@ pub fn possible_outcomes(opening: i64, amounts: &[i64]) -> BTreeSet<Outcome> {
         let balance = Mutex::new(opening);
         let reports: Vec<Withdrawal> = order
             .iter()
-            .map(|&amount| withdraw_locked(&balance, amount, || {}))
+            .map(|&amount| withdraw_locked(&balance, amount, || {}, |_| {}))
             .collect();
         outcomes.insert(Outcome::of(&reports, balance.into_inner().unwrap()));
     }
@@ -214,13 +255,15 @@ pub const AMOUNTS: [i64; 4] = [80, 70, 50, 20];
 /// A small run of the listing, with 10 ms pauses instead of 1 s.
 pub fn main() {
     let pause = Duration::from_millis(10);
-    let (reports, balance) = all_at_once(OPENING_BALANCE, &AMOUNTS, pause, Order::Queue);
-    println!("queue order: {reports:?}, balance {balance}");
+    println!("queue order:");
+    let say = |line: String| println!("  {line}");
+    let (reports, balance) = all_at_once(OPENING_BALANCE, &AMOUNTS, pause, Order::Queue, &say);
+    println!("{reports:?}, balance {balance}");
     assert_eq!(Outcome::of(&reports, balance).paid, [80, 20]);
     assert_eq!(balance, 0);
     let possible = possible_outcomes(OPENING_BALANCE, &AMOUNTS);
     println!("possible outcomes: {possible:?}");
-    let (reports, balance) = all_at_once(OPENING_BALANCE, &AMOUNTS, pause, Order::Free);
+    let (reports, balance) = all_at_once(OPENING_BALANCE, &AMOUNTS, pause, Order::Free, &|_| {});
     println!("free order: {reports:?}, balance {balance}");
     assert!(possible.contains(&Outcome::of(&reports, balance)));
 }

@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use labkit::timing::format_duration;
 use labkit::{Common, Measurement, Results, measure};
-use locks::bank_locked::{self, Order, Outcome, Withdrawal};
+use locks::bank_locked::{self, Order, Outcome};
 use locks::costs::time_per_op;
 use locks::{hold, model, mutexes};
 use races::account::Account;
@@ -103,17 +103,10 @@ fn bank(common: &Common, account: &Account, results: &mut Results) -> Result<()>
         "If all {} of them withdraw money at the counter simultaneously..., but with a lock!",
         amounts.len()
     ));
+    // The customer holding the lock says the tutorial's lines as they happen.
+    let say = |line: String| common.say(format!("  {line}"));
     let ((reports, balance), cost) =
-        measure(|| bank_locked::all_at_once(opening, amounts, pause, Order::Queue));
-    for report in &reports {
-        match *report {
-            Withdrawal::Paid { amount, remaining } => {
-                common.say(format!("  Getting money..., the amount is {amount}"));
-                common.say(format!("  Get {amount}, {remaining} remaining..."));
-            }
-            Withdrawal::Refused { .. } => common.say("  Error! You don't have enough money!"),
-        }
-    }
+        measure(|| bank_locked::all_at_once(opening, amounts, pause, Order::Queue, &say));
     push_outcome(
         results,
         "queue order",
@@ -122,7 +115,7 @@ fn bank(common: &Common, account: &Account, results: &mut Results) -> Result<()>
     );
     let possible = bank_locked::possible_outcomes(opening, amounts);
     let ((reports, balance), cost) =
-        measure(|| bank_locked::all_at_once(opening, amounts, pause, Order::Free));
+        measure(|| bank_locked::all_at_once(opening, amounts, pause, Order::Free, &|_| {}));
     let free = Outcome::of(&reports, balance);
     anyhow::ensure!(
         possible.contains(&free),

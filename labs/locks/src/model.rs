@@ -84,6 +84,7 @@ pub fn explore_locked_bank(builder: &Builder, opening: i64, amounts: &[i64]) -> 
         seen.lock().unwrap().insert(ending);
     });
     builder.check(move || {
+        // Relaxed: an indivisible add, read only after `check` has returned.
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         model();
     });

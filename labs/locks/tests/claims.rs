@@ -22,6 +22,11 @@ fn the_locked_bank_pays_80_and_20_and_ends_at_0() {
     let queue = bank.duration_in(None, "queue order", "wall");
     assert!(queue >= Duration::from_secs(2), "{queue:?}");
     assert!(queue < Duration::from_millis(2300), "{queue:?}");
+    // Waiting for a turn or for the lock sleeps: no row spins a core.
+    for variant in ["queue order", "free order"] {
+        let cpu = bank.number_in(None, variant, "cpu");
+        assert!(cpu < 0.1, "{variant}: cpu {cpu}");
+    }
 }
 
 #[test]

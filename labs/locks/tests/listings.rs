@@ -2,7 +2,8 @@
 
 use std::collections::BTreeSet;
 use std::sync::atomic::AtomicU64;
-use std::time::Duration;
+use std::sync::{Barrier, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use labkit::testing::within;
 use locks::bank_locked::{self, AMOUNTS, OPENING_BALANCE, Order, Outcome, Withdrawal};
@@ -51,8 +52,13 @@ fn the_lock_allows_exactly_three_outcomes() {
 fn in_queue_order_the_locked_bank_pays_exactly_like_python() {
     within(Duration::from_secs(60), || {
         for _ in 0..20 {
-            let (reports, balance) =
-                bank_locked::all_at_once(OPENING_BALANCE, &AMOUNTS, Duration::ZERO, Order::Queue);
+            let (reports, balance) = bank_locked::all_at_once(
+                OPENING_BALANCE,
+                &AMOUNTS,
+                Duration::ZERO,
+                Order::Queue,
+                &|_| {},
+            );
             assert_eq!(
                 reports,
                 [
@@ -78,8 +84,13 @@ fn in_free_order_every_run_is_one_the_lock_allows() {
     within(Duration::from_secs(60), || {
         let possible = bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS);
         for _ in 0..200 {
-            let (reports, balance) =
-                bank_locked::all_at_once(OPENING_BALANCE, &AMOUNTS, Duration::ZERO, Order::Free);
+            let (reports, balance) = bank_locked::all_at_once(
+                OPENING_BALANCE,
+                &AMOUNTS,
+                Duration::ZERO,
+                Order::Free,
+                &|_| {},
+            );
             let seen = Outcome::of(&reports, balance);
             assert!(possible.contains(&seen), "{seen:?}");
             assert!(balance >= 0);
@@ -169,42 +180,142 @@ fn condvar_waits_for_a_deposit_and_rwlock_lets_readers_in_together() {
 }
 
 #[test]
-fn reserving_first_keeps_the_outcomes_and_frees_the_lock_during_the_pause() {
+fn in_queue_order_the_customer_holding_the_lock_says_the_python_lines() {
     within(Duration::from_secs(60), || {
-        use std::sync::{Barrier, Mutex};
-        use std::time::Instant;
-        let possible = bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS);
-        let pause = Duration::from_millis(20);
+        let me = std::thread::current().id();
         for _ in 0..20 {
-            let balance = Mutex::new(OPENING_BALANCE);
-            let start = Barrier::new(AMOUNTS.len());
-            // Each paid customer records when its pause began and ended.
-            let reports: Vec<(Withdrawal, Option<(Instant, Instant)>)> = std::thread::scope(|s| {
-                let customers: Vec<_> = AMOUNTS
-                    .iter()
-                    .map(|&amount| {
-                        let (balance, start) = (&balance, &start);
-                        s.spawn(move || {
-                            start.wait();
-                            let mut window = None;
-                            let report =
-                                bank_locked::withdraw_reserving_first(balance, amount, || {
-                                    let began = Instant::now();
-                                    std::thread::sleep(pause);
-                                    window = Some((began, Instant::now()));
-                                });
-                            (report, window)
-                        })
-                    })
-                    .collect();
-                customers.into_iter().map(|c| c.join().unwrap()).collect()
-            });
-            let withdrawals: Vec<Withdrawal> = reports.iter().map(|(w, _)| *w).collect();
-            let end = balance.into_inner().unwrap();
-            assert!(possible.contains(&Outcome::of(&withdrawals, end)));
-            // Exactly two customers were paid and paused (outside the lock).
-            let windows: Vec<(Instant, Instant)> = reports.iter().filter_map(|(_, w)| *w).collect();
-            assert_eq!(windows.len(), 2);
+            let said = Mutex::new(Vec::new());
+            bank_locked::all_at_once(
+                OPENING_BALANCE,
+                &AMOUNTS,
+                Duration::ZERO,
+                Order::Queue,
+                &|line| {
+                    said.lock()
+                        .unwrap()
+                        .push((std::thread::current().id(), line))
+                },
+            );
+            let said = said.into_inner().unwrap();
+            let lines: Vec<&str> = said.iter().map(|(_, line)| line.as_str()).collect();
+            assert_eq!(
+                lines,
+                [
+                    "Getting money..., the amount is 80",
+                    "Get 80, 20 remaining...",
+                    "Error! You don't have enough money!",
+                    "Error! You don't have enough money!",
+                    "Getting money..., the amount is 20",
+                    "Get 20, 0 remaining...",
+                ]
+            );
+            // Said by the customers while they held the lock, not retold afterwards.
+            assert!(said.iter().all(|(who, _)| *who != me), "{said:?}");
         }
+    });
+}
+
+/// A place where the paid customers' pauses meet: each customer arrives and
+/// waits, at most `patience`, until `expected` customers are there. Says
+/// whether they all were.
+struct Meeting {
+    arrived: Mutex<usize>,
+    changed: Condvar,
+}
+
+impl Meeting {
+    fn new() -> Meeting {
+        Meeting {
+            arrived: Mutex::new(0),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn attend(&self, expected: usize, patience: Duration) -> bool {
+        let mut arrived = self.arrived.lock().unwrap();
+        *arrived += 1;
+        self.changed.notify_all();
+        let (arrived, _) = self
+            .changed
+            .wait_timeout_while(arrived, patience, |arrived| *arrived < expected)
+            .unwrap();
+        *arrived >= expected
+    }
+}
+
+/// The customers as one withdrawal function serves them, all released at
+/// once; each paid customer's pause is a [`Meeting`] of the two paid
+/// customers. Returns the reports, the final balance and, for each paid
+/// customer, when its pause began and ended and whether the other paid
+/// customer was in its pause at the same time.
+#[allow(clippy::type_complexity)]
+fn pauses_meeting(
+    withdraw: fn(&Mutex<i64>, i64, &mut dyn FnMut()) -> Withdrawal,
+    patience: Duration,
+) -> (Vec<Withdrawal>, i64, Vec<(Instant, Instant, bool)>) {
+    let balance = Mutex::new(OPENING_BALANCE);
+    let start = Barrier::new(AMOUNTS.len());
+    let meeting = Meeting::new();
+    let reports: Vec<(Withdrawal, Option<(Instant, Instant, bool)>)> = std::thread::scope(|s| {
+        let customers: Vec<_> = AMOUNTS
+            .iter()
+            .map(|&amount| {
+                let (balance, start, meeting) = (&balance, &start, &meeting);
+                s.spawn(move || {
+                    start.wait();
+                    let mut pause = None;
+                    let report = withdraw(balance, amount, &mut || {
+                        let began = Instant::now();
+                        // 20 is always paid, and exactly one other customer.
+                        let met = meeting.attend(2, patience);
+                        pause = Some((began, Instant::now(), met));
+                    });
+                    (report, pause)
+                })
+            })
+            .collect();
+        customers.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    let withdrawals = reports.iter().map(|(w, _)| *w).collect();
+    let pauses = reports.iter().filter_map(|(_, p)| *p).collect();
+    (withdrawals, balance.into_inner().unwrap(), pauses)
+}
+
+#[test]
+fn reserving_first_keeps_the_outcomes_and_frees_the_lock_during_the_pause() {
+    within(Duration::from_secs(120), || {
+        let possible = bank_locked::possible_outcomes(OPENING_BALANCE, &AMOUNTS);
+        for _ in 0..20 {
+            // The two paid customers wait in their pauses for each other. The
+            // patience is only there to end a broken solution: if one of them
+            // held the lock during its pause, the other could never get there.
+            let (reports, balance, pauses) = pauses_meeting(
+                |balance, amount, pause| {
+                    bank_locked::withdraw_reserving_first(balance, amount, pause)
+                },
+                Duration::from_secs(10),
+            );
+            assert!(possible.contains(&Outcome::of(&reports, balance)));
+            assert_eq!(pauses.len(), 2, "exactly two customers were paid");
+            assert!(pauses.iter().all(|&(_, _, met)| met), "{pauses:?}");
+            // So the two pauses overlapped: each began before the other ended.
+            let ((began_1, ended_1, _), (began_2, ended_2, _)) = (pauses[0], pauses[1]);
+            assert!(began_1 < ended_2 && began_2 < ended_1, "{pauses:?}");
+        }
+    });
+}
+
+#[test]
+fn the_pause_meeting_would_catch_a_lock_held_during_the_pause() {
+    within(Duration::from_secs(60), || {
+        // A check of the check: `withdraw_locked` pauses holding the lock, so
+        // the first paid customer waits for the second in vain (until the
+        // patience runs out), whatever the timing.
+        let (_, _, pauses) = pauses_meeting(
+            |balance, amount, pause| bank_locked::withdraw_locked(balance, amount, pause, |_| {}),
+            Duration::from_millis(100),
+        );
+        assert_eq!(pauses.len(), 2);
+        assert!(pauses.iter().any(|&(_, _, met)| !met), "{pauses:?}");
     });
 }

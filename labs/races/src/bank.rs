@@ -4,8 +4,8 @@
 // compiles and runs on its own (see `main` at the bottom), so it uses nothing
 // but the standard library.
 
-use std::sync::Barrier;
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Barrier, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -31,21 +31,28 @@ impl Withdrawal {
 }
 
 // ANCHOR: withdraw
-/// The tutorial's `withdraw`, step for step. The balance is an `AtomicI64`,
-/// so every single read and write of it is atomic and the compiler accepts
-/// sharing it between threads. The withdrawal as a whole is still two
-/// separate steps, a check and then an act, and other threads may run in
-/// between: `pause` stands for the tutorial's `time.sleep(1)`.
-pub fn withdraw(balance: &AtomicI64, amount: i64, pause: impl FnOnce()) -> Withdrawal {
+/// The tutorial's `withdraw`, step for step, saying what it prints at the
+/// moment it prints it. The balance is an `AtomicI64`, so every single read
+/// and write of it is atomic and the compiler accepts sharing it between
+/// threads. The withdrawal as a whole is still two separate steps, a check
+/// and then an act, and other threads may run in between: `pause` stands
+/// for the tutorial's `time.sleep(1)`.
+pub fn withdraw(
+    balance: &AtomicI64,
+    amount: i64,
+    pause: impl FnOnce(),
+    say: impl Fn(String),
+) -> Withdrawal {
     let seen = balance.load(Ordering::SeqCst); // check...
     if seen >= amount {
         pause(); // ...the teller counts the notes...
+        say(format!("Getting money..., the amount is {amount}"));
         let before = balance.fetch_sub(amount, Ordering::SeqCst); // ...then act
-        Withdrawal::Paid {
-            amount,
-            remaining: before - amount,
-        }
+        let remaining = before - amount;
+        say(format!("Get {amount}, {remaining} remaining..."));
+        Withdrawal::Paid { amount, remaining }
     } else {
+        say("Error! You don't have enough money!".to_string());
         Withdrawal::Refused { amount }
     }
 }
@@ -53,13 +60,19 @@ pub fn withdraw(balance: &AtomicI64, amount: i64, pause: impl FnOnce()) -> Withd
 
 // ANCHOR: in_turn
 /// "If they take turns": each customer's thread is started and joined before
-/// the next one starts, so no two withdrawals ever overlap.
-pub fn in_turn(opening: i64, amounts: &[i64], pause: Duration) -> (Vec<Withdrawal>, i64) {
+/// the next one starts, so no two withdrawals ever overlap. `say` receives
+/// each line as the customer's thread says it.
+pub fn in_turn(
+    opening: i64,
+    amounts: &[i64],
+    pause: Duration,
+    say: &(impl Fn(String) + Sync),
+) -> (Vec<Withdrawal>, i64) {
     let balance = AtomicI64::new(opening);
     let mut reports = Vec::new();
     for &amount in amounts {
         let customer = thread::scope(|s| {
-            s.spawn(|| withdraw(&balance, amount, || thread::sleep(pause)))
+            s.spawn(|| withdraw(&balance, amount, || thread::sleep(pause), say))
                 .join()
         });
         reports.push(customer.expect("a customer's thread panicked"));
@@ -68,53 +81,90 @@ pub fn in_turn(opening: i64, amounts: &[i64], pause: Duration) -> (Vec<Withdrawa
 }
 // ANCHOR_END: in_turn
 
+/// Turns handed out in order, 0, 1, 2...: a thread waiting for its turn
+/// sleeps on a condition variable (it uses no CPU), and [`Turns::pass`]
+/// wakes the waiters so that the one whose turn has come goes on.
+pub struct Turns {
+    next: Mutex<usize>,
+    passed: Condvar,
+}
+
+impl Turns {
+    pub fn new() -> Turns {
+        Turns {
+            next: Mutex::new(0),
+            passed: Condvar::new(),
+        }
+    }
+
+    /// Sleeps until turn number `turn` has come.
+    pub fn wait_for(&self, turn: usize) {
+        let next = self.next.lock().unwrap();
+        drop(self.passed.wait_while(next, |next| *next != turn).unwrap());
+    }
+
+    /// Ends the current turn: the next one may go.
+    pub fn pass(&self) {
+        *self.next.lock().unwrap() += 1;
+        self.passed.notify_all();
+    }
+}
+
+impl Default for Turns {
+    fn default() -> Turns {
+        Turns::new()
+    }
+}
+
 // ANCHOR: all_at_once
 /// "If the four of them withdraw simultaneously", with the bad interleaving
-/// forced rather than left to luck: nobody acts until every customer who saw
-/// enough money has checked (a `Barrier`), and then they act in the order
-/// they queued (a turn counter), so the reports are the same on every run.
-pub fn all_at_once(opening: i64, amounts: &[i64], pause: Duration) -> (Vec<Withdrawal>, i64) {
+/// forced rather than left to luck: nobody acts until every customer has
+/// checked (a `Barrier`), and then those who passed the check act in the
+/// order they queued (`Turns`), so every run says the same lines.
+pub fn all_at_once(
+    opening: i64,
+    amounts: &[i64],
+    pause: Duration,
+    say: &(impl Fn(String) + Sync),
+) -> (Vec<Withdrawal>, i64) {
     let balance = AtomicI64::new(opening);
-    // Until someone acts, everyone reads `opening`; so these are the
-    // customers whose check will pass, and the barrier waits for all of them.
-    let passing = amounts.iter().filter(|&&amount| amount <= opening).count();
-    let everyone_checked = Barrier::new(passing.max(1));
-    let next_to_act = AtomicUsize::new(0);
-    let reports: Vec<Withdrawal> = thread::scope(|s| {
+    let everyone_checked = Barrier::new(amounts.len());
+    let turns = Turns::new();
+    thread::scope(|s| {
         let customers: Vec<_> = amounts
             .iter()
             .enumerate()
             .map(|(queue_position, &amount)| {
-                let (balance, everyone_checked, next_to_act) =
-                    (&balance, &everyone_checked, &next_to_act);
-                // Only customers who pass the check take a turn to act.
+                let (balance, everyone_checked, turns) = (&balance, &everyone_checked, &turns);
+                // Until someone acts, every check sees `opening`: the customers
+                // ahead in the queue who pass it take a turn each before us.
                 let turn = amounts[..queue_position]
                     .iter()
                     .filter(|&&earlier| earlier <= opening)
                     .count();
                 s.spawn(move || {
-                    let report = withdraw(balance, amount, || {
+                    let count_the_notes = || {
                         everyone_checked.wait(); // all checks are done...
                         thread::sleep(pause); // ...the tellers count the notes...
-                        while next_to_act.load(Ordering::SeqCst) != turn {
-                            thread::yield_now(); // ...and hand them out in queue order
+                        turns.wait_for(turn); // ...and hand them out in queue order
+                    };
+                    let report = withdraw(balance, amount, count_the_notes, say);
+                    match report {
+                        Withdrawal::Paid { .. } => turns.pass(), // the next one may act
+                        Withdrawal::Refused { .. } => {
+                            everyone_checked.wait(); // refused at the check: done
                         }
-                    });
-                    if report.is_paid() {
-                        next_to_act.fetch_add(1, Ordering::SeqCst);
                     }
-                    (queue_position, report)
+                    report
                 })
             })
             .collect();
-        let mut reports: Vec<_> = customers
+        let reports = customers // joined in queue order
             .into_iter()
             .map(|c| c.join().expect("a customer's thread panicked"))
             .collect();
-        reports.sort(); // report in queue order, whatever order the threads finished in
-        reports.into_iter().map(|(_, report)| report).collect()
-    });
-    (reports, balance.load(Ordering::SeqCst))
+        (reports, balance.load(Ordering::SeqCst))
+    })
 }
 // ANCHOR_END: all_at_once
 
@@ -199,11 +249,14 @@ pub const AMOUNTS: [i64; 4] = [80, 70, 50, 20];
 /// A small run of the listing, with 10 ms pauses instead of 1 s.
 pub fn main() {
     let pause = Duration::from_millis(10);
-    let (reports, balance) = in_turn(OPENING_BALANCE, &AMOUNTS, pause);
-    println!("in turn: {reports:?}, balance {balance}");
+    let say = |line: String| println!("  {line}");
+    println!("in turn:");
+    let (reports, balance) = in_turn(OPENING_BALANCE, &AMOUNTS, pause, &say);
+    println!("{reports:?}, balance {balance}");
     assert_eq!(balance, 0);
-    let (reports, balance) = all_at_once(OPENING_BALANCE, &AMOUNTS, pause);
-    println!("all at once: {reports:?}, balance {balance}");
+    println!("all at once:");
+    let (reports, balance) = all_at_once(OPENING_BALANCE, &AMOUNTS, pause, &say);
+    println!("{reports:?}, balance {balance}");
     assert!(reports.iter().all(|w| w.is_paid()));
     assert_eq!(
         balance, -120,

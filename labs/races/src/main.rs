@@ -96,21 +96,6 @@ fn refused(reports: &[Withdrawal]) -> String {
     list(reports.iter().filter(|w| !w.is_paid()).map(|w| w.amount()))
 }
 
-/// Prints reports the way the Python tutorial does.
-fn tell(common: &Common, reports: &[Withdrawal]) {
-    for report in reports {
-        match *report {
-            Withdrawal::Paid { amount, remaining } => {
-                common.say(format!("  Getting money..., the amount is {amount}"));
-                common.say(format!("  Get {amount}, {remaining} remaining..."));
-            }
-            Withdrawal::Refused { .. } => {
-                common.say("  Error! You don't have enough money!");
-            }
-        }
-    }
-}
-
 fn bank_experiment(common: &Common, account: &Account, results: &mut Results) {
     let pause = common.scale.duration(TELLER_PAUSE);
     common.say(format!(
@@ -119,10 +104,11 @@ fn bank_experiment(common: &Common, account: &Account, results: &mut Results) {
         list(account.amounts.iter().copied()),
         format_duration(pause)
     ));
+    // The customers' threads say the tutorial's lines as they happen.
+    let say = |line: String| common.say(format!("  {line}"));
     common.say("If they take turns to withdraw money at the counter in order.");
     let ((reports, balance), cost) =
-        measure(|| bank::in_turn(account.balance, &account.amounts, pause));
-    tell(common, &reports);
+        measure(|| bank::in_turn(account.balance, &account.amounts, pause, &say));
     results
         .push_measured("bank", "in turn", cost)
         .with("paid", paid(&reports))
@@ -133,8 +119,7 @@ fn bank_experiment(common: &Common, account: &Account, results: &mut Results) {
         account.amounts.len()
     ));
     let ((reports, balance), cost) =
-        measure(|| bank::all_at_once(account.balance, &account.amounts, pause));
-    tell(common, &reports);
+        measure(|| bank::all_at_once(account.balance, &account.amounts, pause, &say));
     results
         .push_measured("bank", "all at once", cost)
         .with("paid", paid(&reports))
@@ -172,7 +157,7 @@ fn bank_atomic(common: &Common, account: &Account, results: &mut Results) -> Res
         list(amounts.iter().copied())
     ));
     let ((reports, balance), cost) =
-        measure(|| bank::all_at_once(opening, amounts, Duration::ZERO));
+        measure(|| bank::all_at_once(opening, amounts, Duration::ZERO, &|_| {}));
     results
         .push_measured("bank-atomic", "load, then fetch_sub", cost)
         .with("paid", paid(&reports))

@@ -102,6 +102,8 @@ pub fn explore(builder: &Builder, model: impl Fn() + Send + Sync + 'static) -> V
     let count = interleavings.clone();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         builder.check(move || {
+            // Relaxed: the add is still indivisible, and the count is read
+            // only after `check` has returned; nothing else hangs on it.
             count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             model();
         })

@@ -26,6 +26,11 @@ fn the_bank_overdraws_to_minus_120_like_python() {
     assert!(in_turn < Duration::from_millis(2300), "{in_turn:?}");
     assert!(at_once >= Duration::from_secs(1), "{at_once:?}");
     assert!(at_once < Duration::from_millis(1300), "{at_once:?}");
+    // The customers wait for their turns asleep: no row spins a core.
+    for variant in ["in turn", "all at once"] {
+        let cpu = bank.number_in(None, variant, "cpu");
+        assert!(cpu < 0.1, "{variant}: cpu {cpu}");
+    }
 }
 
 #[test]

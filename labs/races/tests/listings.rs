@@ -1,6 +1,8 @@
 //! The chapter's listings do what the chapter says they do, every time:
 //! the bad interleavings are forced, so these are exact assertions.
 
+use std::sync::Mutex;
+use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 use labkit::testing::within;
@@ -16,6 +18,86 @@ fn each_listing_runs_as_the_book_runs_it() {
     });
 }
 
+/// A `say` that drops the lines.
+fn quiet(_: String) {}
+
+/// Runs `bank` with a `say` that records which thread said each line, in
+/// the order the lines were said, and returns them.
+fn narrated(bank: impl FnOnce(&(dyn Fn(String) + Sync))) -> Vec<(ThreadId, String)> {
+    let said = Mutex::new(Vec::new());
+    bank(&|line| said.lock().unwrap().push((thread::current().id(), line)));
+    said.into_inner().unwrap()
+}
+
+/// The Python tutorial's transcript of the two runs.
+const PYTHON_IN_TURN: [&str; 6] = [
+    "Getting money..., the amount is 80",
+    "Get 80, 20 remaining...",
+    "Error! You don't have enough money!",
+    "Error! You don't have enough money!",
+    "Getting money..., the amount is 20",
+    "Get 20, 0 remaining...",
+];
+const PYTHON_AT_ONCE: [&str; 8] = [
+    "Getting money..., the amount is 80",
+    "Get 80, 20 remaining...",
+    "Getting money..., the amount is 70",
+    "Get 70, -50 remaining...",
+    "Getting money..., the amount is 50",
+    "Get 50, -100 remaining...",
+    "Getting money..., the amount is 20",
+    "Get 20, -120 remaining...",
+];
+
+#[test]
+fn the_customers_say_the_python_lines_as_they_happen() {
+    within(Duration::from_secs(60), || {
+        let me = thread::current().id();
+        for _ in 0..20 {
+            let in_turn = narrated(|say| {
+                bank::in_turn(OPENING_BALANCE, &AMOUNTS, Duration::ZERO, &say);
+            });
+            let at_once = narrated(|say| {
+                bank::all_at_once(OPENING_BALANCE, &AMOUNTS, Duration::ZERO, &say);
+            });
+            for (lines, python) in [(&in_turn, &PYTHON_IN_TURN[..]), (&at_once, &PYTHON_AT_ONCE)] {
+                let text: Vec<&str> = lines.iter().map(|(_, line)| line.as_str()).collect();
+                assert_eq!(text, python);
+                // Said by the customers' threads while they ran, not retold
+                // by the caller afterwards.
+                assert!(lines.iter().all(|(who, _)| *who != me), "{lines:?}");
+            }
+            // One thread per customer: each payment's two lines come from
+            // one thread, and four customers means four threads.
+            let mut speakers: Vec<ThreadId> = at_once.iter().map(|(who, _)| *who).collect();
+            assert!(speakers.chunks(2).all(|pair| pair[0] == pair[1]));
+            speakers.dedup();
+            assert_eq!(speakers.len(), 4);
+        }
+    });
+}
+
+#[test]
+fn a_refusal_is_said_before_anyone_is_paid() {
+    within(Duration::from_secs(60), || {
+        // 150 fails its check at once: its line comes first, every run.
+        let lines = narrated(|say| {
+            bank::all_at_once(100, &[60, 150, 70], Duration::ZERO, &say);
+        });
+        let text: Vec<&str> = lines.iter().map(|(_, line)| line.as_str()).collect();
+        assert_eq!(
+            text,
+            [
+                "Error! You don't have enough money!",
+                "Getting money..., the amount is 60",
+                "Get 60, 40 remaining...",
+                "Getting money..., the amount is 70",
+                "Get 70, -30 remaining...",
+            ]
+        );
+    });
+}
+
 fn paid(amount: i64, remaining: i64) -> Withdrawal {
     Withdrawal::Paid { amount, remaining }
 }
@@ -23,7 +105,7 @@ fn paid(amount: i64, remaining: i64) -> Withdrawal {
 #[test]
 fn in_turn_matches_the_tutorial() {
     within(Duration::from_secs(60), || {
-        let (reports, balance) = bank::in_turn(OPENING_BALANCE, &AMOUNTS, Duration::ZERO);
+        let (reports, balance) = bank::in_turn(OPENING_BALANCE, &AMOUNTS, Duration::ZERO, &quiet);
         assert_eq!(
             reports,
             [
@@ -41,7 +123,8 @@ fn in_turn_matches_the_tutorial() {
 fn all_at_once_overdraws_exactly_like_python_every_time() {
     within(Duration::from_secs(60), || {
         for _ in 0..50 {
-            let (reports, balance) = bank::all_at_once(OPENING_BALANCE, &AMOUNTS, Duration::ZERO);
+            let (reports, balance) =
+                bank::all_at_once(OPENING_BALANCE, &AMOUNTS, Duration::ZERO, &quiet);
             assert_eq!(
                 reports,
                 [paid(80, 20), paid(70, -50), paid(50, -100), paid(20, -120)]
@@ -56,7 +139,7 @@ fn customers_who_ask_too_much_are_refused_and_nobody_hangs() {
     within(Duration::from_secs(60), || {
         // 150 fails its check even against the opening balance: it must not wait
         // at the barrier for the others (which would hang), and must not take a turn.
-        let (reports, balance) = bank::all_at_once(100, &[150, 60, 70], Duration::ZERO);
+        let (reports, balance) = bank::all_at_once(100, &[150, 60, 70], Duration::ZERO, &quiet);
         assert_eq!(
             reports,
             [
@@ -66,7 +149,7 @@ fn customers_who_ask_too_much_are_refused_and_nobody_hangs() {
             ]
         );
         assert_eq!(balance, -30);
-        let (reports, balance) = bank::all_at_once(10, &[20, 30], Duration::ZERO);
+        let (reports, balance) = bank::all_at_once(10, &[20, 30], Duration::ZERO, &quiet);
         assert!(reports.iter().all(|w| !w.is_paid()));
         assert_eq!(balance, 10);
     });
@@ -98,10 +181,10 @@ fn waiting_in_turn_adds_up_and_at_once_overlaps() {
         // customers' pauses add up; at once, every customer pauses at least once.
         let pause = Duration::from_millis(30);
         let start = Instant::now();
-        bank::in_turn(OPENING_BALANCE, &AMOUNTS, pause);
+        bank::in_turn(OPENING_BALANCE, &AMOUNTS, pause, &quiet);
         assert!(start.elapsed() >= 2 * pause);
         let start = Instant::now();
-        bank::all_at_once(OPENING_BALANCE, &AMOUNTS, pause);
+        bank::all_at_once(OPENING_BALANCE, &AMOUNTS, pause, &quiet);
         assert!(start.elapsed() >= pause);
     });
 }

@@ -1,0 +1,11 @@
+//! The programs the chapter shows as refused are refused, with the errors
+//! the chapter shows (`compile-fail/*.stderr`, written by rustc itself).
+//!
+//! After a compiler upgrade changes the wording, regenerate the `.stderr`
+//! files with `TRYBUILD=overwrite cargo test -p deadlock --test compile_fail`.
+
+#[test]
+fn the_refused_guards_do_not_compile() {
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("compile-fail/*.rs");
+}
