@@ -58,6 +58,8 @@ __all__ = [
     "interpreter",
     "main",
     "measure",
+    "positive_float",
+    "positive_int",
     "scaled",
 ]
 
@@ -119,7 +121,8 @@ class _ArgumentParser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-def _positive_int(text):
+def positive_int(text):
+    """An argparse type: a whole number, 1 or more."""
     try:
         value = int(text)
     except ValueError:
@@ -129,7 +132,8 @@ def _positive_int(text):
     return value
 
 
-def _positive_float(text):
+def positive_float(text):
+    """An argparse type: a finite number above 0."""
     try:
         value = float(text)
     except ValueError:
@@ -145,10 +149,10 @@ def arguments(description, add=None, argv=None, rounds=5):
     `add(parser)` adds. Returns the argparse namespace."""
     parser = _ArgumentParser(description=description)
     parser.add_argument(
-        "--rounds", type=_positive_int, default=rounds,
+        "--rounds", type=positive_int, default=rounds,
         help=f"how many interleaved rounds each variant runs (default {rounds})")
     parser.add_argument(
-        "--scale", type=_positive_float, default=1.0,
+        "--scale", type=positive_float, default=1.0,
         help="multiply the sizes by this factor (default 1.0)")
     if add is not None:
         add(parser)
