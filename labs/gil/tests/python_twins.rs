@@ -7,15 +7,11 @@ use std::time::Duration;
 
 use labkit::python::{Document, Lookup, Twin, find, run_twin};
 
-const FREE_THREADS: Twin<'static> = Twin::new(
-    "free_threads.py",
-    include_str!("../python/free_threads.py"),
-);
+const FREE_THREADS: Twin<'static> =
+    Twin::new("free_threads.py", include_str!("../python/free_threads.py"));
 const HASHING: Twin<'static> = Twin::new("hashing.py", include_str!("../python/hashing.py"));
-const LOST_UPDATES: Twin<'static> = Twin::new(
-    "lost_updates.py",
-    include_str!("../python/lost_updates.py"),
-);
+const LOST_UPDATES: Twin<'static> =
+    Twin::new("lost_updates.py", include_str!("../python/lost_updates.py"));
 
 /// Generous: a hung twin fails the test instead of hanging the suite.
 const TIMEOUT: Duration = Duration::from_secs(120);

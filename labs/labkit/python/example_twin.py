@@ -24,10 +24,8 @@ def add_up(start, stop):
 def on_two_threads(n):
     halves = [(0, n // 2), (n // 2, n)]
     totals = [0, 0]
-    idents = set()
 
     def work(index):
-        idents.add(threading.get_ident())
         totals[index] = add_up(*halves[index])
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
@@ -35,7 +33,8 @@ def on_two_threads(n):
         thread.start()
     for thread in threads:
         thread.join()
-    return twinkit.Outcome(sum(totals), threads_seen=len(idents))
+    # The value twinkit checks, and a column reported each round: each half's total.
+    return twinkit.Outcome(sum(totals), halves=totals)
 
 
 if __name__ == "__main__":

@@ -603,8 +603,13 @@ mod tests {
         // Declared columns are single values; reported ones, one per round.
         assert_eq!(one.columns["threads"], 1);
         assert_eq!(two.columns["threads"], 2);
-        assert_eq!(two.columns["threads_seen"], serde_json::json!([2, 2, 2]));
-        assert!(!one.columns.contains_key("threads_seen"));
+        // scale 0.001 adds up 0..2000 in halves 0..1000 and 1000..2000.
+        let halves = serde_json::json!([499_500, 1_499_500]);
+        assert_eq!(
+            two.columns["halves"],
+            serde_json::json!([halves, halves, halves])
+        );
+        assert!(!one.columns.contains_key("halves"));
         // A B, A B, A B: each round of "2 threads" starts after the same
         // round of "1 thread" and before the next one.
         for round in 0..3 {
@@ -742,6 +747,14 @@ mod tests {
         assert_eq!(lookups.len(), DEFAULT_CANDIDATES.len());
         let mut executables = HashSet::new();
         for lookup in &lookups {
+            // What this machine has (cargo test -- --nocapture shows it).
+            match lookup {
+                Lookup::Found { name, path, facts } => {
+                    eprintln!("{name}: {} at {}", facts.label(), path.display())
+                }
+                Lookup::Missing { name, reason } => eprintln!("{name}: missing ({reason})"),
+                Lookup::Duplicate { name, same_as } => eprintln!("{name}: same as {same_as}"),
+            }
             if let Lookup::Found { facts, .. } = lookup {
                 let real = std::fs::canonicalize(&facts.executable).unwrap();
                 assert!(executables.insert(real), "found twice: {lookup:?}");
