@@ -9,6 +9,8 @@
 //! - [`timing`]: timing a closure, wall and CPU time, human-readable durations;
 //! - [`results`]: result rows, speedups, the table printer and `--json`;
 //! - [`os`]: what the operating system says about this process (threads, memory);
+//! - [`process`]: running a child program bounded in time, leaving nothing behind;
+//! - [`python`]: the Python twins: finding interpreters, running a twin, its JSON;
 //! - [`transcript`]: the output files the book shows, how they are made and how
 //!   a test proves they still match the program;
 //! - [`timeline`]: a span recorder (which task ran on which thread, when) and
@@ -17,6 +19,8 @@
 
 pub mod cli;
 pub mod os;
+pub mod process;
+pub mod python;
 pub mod results;
 pub mod testing;
 pub mod timeline;
