@@ -429,42 +429,35 @@ fn the_book_builds_without_warnings() {
     );
 }
 
-/// Builds, in a target directory of its own, the library of every workspace
-/// member with all its dependencies, and copies exactly the libraries of that
-/// one build into a fresh `book-libs` directory.
+/// Collects, into a private directory, exactly the libraries of the
+/// workspace's own test build: every rlib and proc-macro of the build graph
+/// of a plain `cargo test`, hard-linked (or copied) from `target/debug/deps`.
 ///
 /// `mdbook test -L target/debug/deps` fails with E0464 ("multiple candidates
 /// for rlib dependency") as soon as that directory holds two builds of a
-/// crate (after `cargo clippy`, a feature change or an upgrade). One fresh
-/// build, copied whole, has exactly one of each. It is one `--workspace
-/// --lib` build rather than `-p` per crate because features are unified over
-/// the packages a build selects: this way every crate is built with the
-/// features the labs themselves use. The nested cargo has its own target
-/// directory because the outer `cargo test` holds the lock on the main one.
+/// crate a snippet names (after `cargo clippy`, a feature change or an
+/// upgrade). The nested `cargo test --no-run --message-format=json` names
+/// the exact files of the current build: after the outer `cargo test` has
+/// built the workspace it compiles nothing (the outer cargo releases its
+/// lock once its build is done), and its feature set is that of the outer
+/// build (dev-dependencies included, such as tokio's `test-util`), so the
+/// snippets run against the very libraries the labs' tests use, built once.
 fn snippet_libraries() -> PathBuf {
     // Private to this run: two `cargo test` runs at once must not empty each
-    // other's directory. `publish_libraries` later copies it to book-libs.
+    // other's directory. `publish_libraries` later moves it to book-libs.
     let libs = target_dir().join(format!("book-libs-run-{}", std::process::id()));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = Command::new(cargo);
-    command
+    let output = Command::new(cargo)
         .current_dir(root())
-        .env("CARGO_TARGET_DIR", target_dir().join("book-deps"))
         .args([
-            "build",
-            "--quiet",
+            "test",
+            "--no-run",
             "--workspace",
-            "--lib",
+            "--quiet",
             "--message-format=json",
         ])
-        // With an explicit --target, libraries for the snippets go to
-        // book-deps/<target>/ and build scripts' own dependencies stay in
-        // book-deps/debug/: a crate such as `libc`, built once for each with
-        // different features, would otherwise appear twice (E0464).
-        .args(["--target", &host_target()]);
-    let output = command
         .output()
-        .expect("running cargo build for the snippets");
+        .expect("running cargo test --no-run for the snippets' libraries");
     assert!(
         output.status.success(),
         "building the snippets' crates failed:\n{}",
@@ -486,31 +479,13 @@ fn snippet_libraries() -> PathBuf {
             let is_library = [".rlib", ".so", ".dylib", ".dll"]
                 .iter()
                 .any(|ext| name.ends_with(ext));
-            let for_snippets = file.starts_with(target_dir().join("book-deps").join(host_target()))
-                || message["target"]["kind"]
-                    .as_array()
-                    .is_some_and(|kinds| kinds.iter().any(|k| k == "proc-macro"));
-            if is_library && for_snippets {
-                fs::copy(file, libs.join(file.file_name().unwrap())).unwrap();
+            let link = libs.join(file.file_name().unwrap());
+            if is_library && !link.exists() && fs::hard_link(file, &link).is_err() {
+                fs::copy(file, &link).unwrap();
             }
         }
     }
     libs
-}
-
-/// The target triple rustc compiles for by default (`host:` in `rustc -vV`).
-fn host_target() -> String {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let output = Command::new(rustc)
-        .arg("-vV")
-        .output()
-        .expect("running rustc -vV");
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .find_map(|line| line.strip_prefix("host: "))
-        .expect("rustc -vV names its host")
-        .trim()
-        .to_string()
 }
 
 /// Crate names that included files bring in with `extern crate NAME;`.
@@ -537,6 +512,59 @@ fn crates_snippets_name() -> BTreeSet<String> {
         }
     }
     crates
+}
+
+/// What a chapter's snippets depend on: its markdown, every file it
+/// includes, the libraries they link (names, sizes, modification times),
+/// the compiler and book.toml. Equal keys mean an equal `rustdoc --test` run.
+fn snippet_key(chapter: &Chapter, libraries: u64, compiler: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    chapter.text.hash(&mut hasher);
+    for include in includes(chapter) {
+        include.path.hash(&mut hasher);
+        fs::read(include.file())
+            .unwrap_or_default()
+            .hash(&mut hasher);
+    }
+    libraries.hash(&mut hasher);
+    compiler.hash(&mut hasher);
+    fs::read(root().join("book.toml"))
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+/// A fingerprint of a directory of libraries: every file's name, size and
+/// modification time (Cargo rewrites a library whenever it rebuilds it).
+fn libraries_fingerprint(libs: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut files: Vec<(String, u64, Option<std::time::SystemTime>)> = fs::read_dir(libs)
+        .unwrap()
+        .flatten()
+        .map(|entry| {
+            let meta = entry.metadata().unwrap();
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                meta.len(),
+                meta.modified().ok(),
+            )
+        })
+        .collect();
+    files.sort();
+    let mut hasher = std::hash::DefaultHasher::new();
+    files.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// `rustc -vV`: the compiler (and so rustdoc) the snippets are tested with.
+fn compiler_version() -> String {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let output = Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .expect("running rustc -vV");
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]
@@ -575,14 +603,15 @@ fn every_snippet_compiles_and_runs_as_mdbook_test_runs_it() {
     } else {
         snippet_libraries()
     };
-    // A crate a snippet names must be there exactly once, or rustdoc cannot choose.
+    // A crate a snippet names must be there exactly once, or rustdoc cannot
+    // choose (E0464). The crates they depend on may be there more than once:
+    // rustc picks those by the hash the naming crate recorded.
     let files: Vec<String> = fs::read_dir(&libs)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     for name in &crates {
-        // `-p` makes a crate a root of the build, and cargo names a root's
-        // library without a hash (`libtokio.rlib`); dependencies keep theirs.
+        // Cargo names an uplifted library without a hash (`libbaseline.rlib`).
         let count = files
             .iter()
             .filter(|f| {
@@ -592,14 +621,60 @@ fn every_snippet_compiles_and_runs_as_mdbook_test_runs_it() {
             .count();
         assert_eq!(count, 1, "{count} builds of `{name}` in {}", libs.display());
     }
-    let (result, warnings) = capture_warnings(|| {
-        let mut book = MDBook::load(root())?;
-        book.test(vec![libs.to_str().unwrap()])
+
+    // Chapters whose snippets, libraries and compiler are those of a run
+    // that passed are not run again (the keys live in target/).
+    let passed_dir = target_dir().join("book-snippets-passed");
+    fs::create_dir_all(&passed_dir).unwrap();
+    let fingerprint = libraries_fingerprint(&libs);
+    let compiler = compiler_version();
+    let mut stale: Vec<(String, String)> = Vec::new();
+    for file in summary_chapters() {
+        let Some(chapter) = markdown_files().into_iter().find(|c| c.file == file) else {
+            continue;
+        };
+        let key = snippet_key(&chapter, fingerprint, &compiler);
+        if fs::read_to_string(passed_dir.join(&file)).ok().as_deref() != Some(key.as_str()) {
+            stale.push((file, key));
+        }
+    }
+
+    // Each chapter is one `rustdoc --test`; run as many at once as there are cores.
+    let queue = Mutex::new(stale);
+    let failures = Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let Some((file, key)) = queue.lock().unwrap().pop() else {
+                        break;
+                    };
+                    let (result, warnings) = capture_warnings(|| {
+                        let mut book = MDBook::load(root())?;
+                        book.test_chapter(vec![libs.to_str().unwrap()], Some(&file))
+                    });
+                    match result {
+                        Ok(()) => fs::write(passed_dir.join(&file), key).unwrap(),
+                        Err(err) => {
+                            let _ = fs::remove_file(passed_dir.join(&file));
+                            failures
+                                .lock()
+                                .unwrap()
+                                .push(format!("{file}: {err:#}\n{warnings}"));
+                        }
+                    }
+                }
+            });
+        }
     });
     let published = publish_libraries(&libs);
-    if let Err(err) = result {
-        panic!("mdbook test failed: {err:#} (rustdoc's output is above)\n{warnings}");
-    }
+    let failures = failures.into_inner().unwrap();
+    assert!(
+        failures.is_empty(),
+        "mdbook test failed (rustdoc's output is above):\n{}",
+        failures.join("\n")
+    );
     published.expect("publishing target/book-libs");
 }
 
