@@ -1093,3 +1093,51 @@ fn publish_libraries(run_libs: &Path) -> std::io::Result<()> {
     let _ = fs::remove_dir_all(&staging);
     Ok(())
 }
+
+#[test]
+fn the_outputs_name_one_compiler_and_rust_version_is_its_version() {
+    // Every transcript's first line ends with `# N cores, rustc X.Y.Z (...)`.
+    let mut compilers: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for lab in lab_pages::labs(root()) {
+        let outputs = root().join("labs").join(&lab).join("outputs");
+        for entry in fs::read_dir(&outputs).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "txt") {
+                continue;
+            }
+            let text = fs::read_to_string(&path).unwrap();
+            let header = text.lines().next().unwrap_or_default();
+            if let Some(at) = header.find("rustc ") {
+                compilers
+                    .entry(header[at..].trim().to_string())
+                    .or_default()
+                    .push(format!(
+                        "labs/{lab}/outputs/{}",
+                        entry.file_name().to_string_lossy()
+                    ));
+            }
+        }
+    }
+    assert!(!compilers.is_empty(), "no transcript names its compiler");
+    assert_eq!(
+        compilers.len(),
+        1,
+        "the transcripts were made with different compilers; regenerate them all with one \
+         (`cargo run -p xtask -- outputs`):\n{}",
+        compilers
+            .iter()
+            .map(|(rustc, files)| format!("{rustc}: {} files, such as {}", files.len(), files[0]))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let rustc = compilers.keys().next().unwrap();
+    let version = rustc.split_whitespace().nth(1).unwrap_or_default();
+    let major_minor: Vec<&str> = version.split('.').take(2).collect();
+    let wanted = format!("rust-version = \"{}\"", major_minor.join("."));
+    let manifest = fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.lines().any(|line| line.trim() == wanted),
+        "the outputs were made with {rustc}: the workspace's Cargo.toml must say `{wanted}` \
+         under [workspace.package] (the README's \"Toolchain\" says what it means)"
+    );
+}

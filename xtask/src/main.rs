@@ -17,6 +17,7 @@ use clap::{Parser, Subcommand};
 #[allow(dead_code)]
 mod lab_pages;
 mod pages_task;
+mod toolchain;
 
 /// Maintainer tasks for Concurrency Lab.
 #[derive(Parser, Debug)]
@@ -39,12 +40,15 @@ enum Task {
     },
     /// Write the book's appendix "The labs" (src/labs.md, src/lab-<lab>.md) from the labs.
     LabPages,
+    /// Say whether the compiler in use is the one the book's outputs were made with.
+    Toolchain,
 }
 
 fn main() -> ExitCode {
     labkit::cli::run(|cli: Cli| match cli.task {
         Task::Outputs { labs, only } => outputs(labs, only),
         Task::LabPages => pages_task::write_lab_pages(&workspace_root()),
+        Task::Toolchain => toolchain::report(&workspace_root()),
     })
 }
 
