@@ -2,7 +2,8 @@
 //!
 //! It runs the other labs' binaries, which Cargo builds next to this one when
 //! the whole workspace is built (a plain `cargo test` at the root). Run on its
-//! own (`cargo test -p choosing`), this test says which labs to build first.
+//! own (`cargo test -p choosing`), the report builds the missing labs first
+//! (Cargo sets `CARGO` and `CARGO_MANIFEST_DIR` for the test and its child).
 
 use std::path::Path;
 use std::time::Duration;
