@@ -365,10 +365,17 @@ pub fn lab_binary(lab: &str) -> Result<PathBuf> {
 /// built first when the report runs under Cargo (`cargo run -p choosing`
 /// sets `CARGO` and `CARGO_MANIFEST_DIR`): one `cargo build` of the missing
 /// labs, with the profile of this executable, announced on stderr. Run any
-/// other way, it names the missing labs and the command that builds them.
+/// other way (or from a copy outside Cargo's target directory), it names
+/// the missing labs and the command that builds them.
 pub fn check_binaries(headlines: &[Headline]) -> Result<Vec<PathBuf>> {
     let missing = missing_labs(headlines)?;
+    // Only where Cargo put this executable (target/debug or target/release)
+    // does a build put the labs beside it.
+    let in_profile_dir = binary_dir()?
+        .file_name()
+        .is_some_and(|name| name == "release" || name == "debug");
     if !missing.is_empty()
+        && in_profile_dir
         && let Some(cargo) = std::env::var_os("CARGO")
         && let Some(workspace) = std::env::var_os("CARGO_MANIFEST_DIR")
     {
