@@ -889,9 +889,15 @@ fn snippet_libraries() -> PathBuf {
 
 /// Crate names that included files bring in with `extern crate NAME;`.
 fn crates_snippets_name() -> BTreeSet<String> {
+    crates_named(&markdown_files())
+}
+
+/// Crate names that the files these chapters `{{#rustdoc_include}}` bring
+/// in with `extern crate NAME;`.
+fn crates_named(chapters: &[Chapter]) -> BTreeSet<String> {
     let mut crates = BTreeSet::new();
-    for chapter in markdown_files() {
-        for include in includes(&chapter)
+    for chapter in chapters {
+        for include in includes(chapter)
             .iter()
             .filter(|i| i.kind == "rustdoc_include")
         {
@@ -934,13 +940,22 @@ fn snippet_key(chapter: &Chapter, libraries: u64, compiler: &str) -> String {
     format!("{:016x}", hasher.finish())
 }
 
-/// A fingerprint of a directory of libraries: every file's name, size and
-/// modification time (Cargo rewrites a library whenever it rebuilds it).
-fn libraries_fingerprint(libs: &Path) -> u64 {
+/// A fingerprint of the libraries of the crates a chapter names: each file's
+/// name, size and modification time. Cargo rewrites a library whenever it
+/// rebuilds it, and rebuilds it whenever one of its dependencies changed,
+/// so the named crates' libraries stand for everything they link.
+fn libraries_fingerprint(libs: &Path, crates: &BTreeSet<String>) -> u64 {
     use std::hash::{Hash, Hasher};
+    let named = |file: &str| {
+        crates.iter().any(|name| {
+            file == format!("lib{name}.rlib")
+                || (file.starts_with(&format!("lib{name}-")) && file.ends_with(".rlib"))
+        })
+    };
     let mut files: Vec<(String, u64, Option<std::time::SystemTime>)> = fs::read_dir(libs)
         .unwrap()
         .flatten()
+        .filter(|entry| named(&entry.file_name().to_string_lossy()))
         .map(|entry| {
             let meta = entry.metadata().unwrap();
             (
@@ -1025,13 +1040,14 @@ fn every_snippet_compiles_and_runs_as_mdbook_test_runs_it() {
     // that passed are not run again (the keys live in target/).
     let passed_dir = target_dir().join("book-snippets-passed");
     fs::create_dir_all(&passed_dir).unwrap();
-    let fingerprint = libraries_fingerprint(&libs);
     let compiler = compiler_version();
     let mut stale: Vec<(String, String)> = Vec::new();
     for file in summary_chapters() {
         let Some(chapter) = markdown_files().into_iter().find(|c| c.file == file) else {
             continue;
         };
+        let fingerprint =
+            libraries_fingerprint(&libs, &crates_named(std::slice::from_ref(&chapter)));
         let key = snippet_key(&chapter, fingerprint, &compiler);
         if fs::read_to_string(passed_dir.join(&file)).ok().as_deref() != Some(key.as_str()) {
             stale.push((file, key));
