@@ -606,6 +606,7 @@ mod built_book {
         }
         problems.extend(check_svgs(out, chapters));
         problems.extend(check_search(out, summary));
+        problems.dedup(); // a page links a missing file in two places, say
         problems
     }
 

@@ -243,7 +243,9 @@ fn every_page_loads_in_chromium_without_errors() {
             });
         }
     });
-    let problems = problems.into_inner().unwrap();
+    let mut problems = problems.into_inner().unwrap();
+    problems.sort();
+    problems.dedup();
     assert!(
         problems.is_empty(),
         "{} problem(s) in the built book ({}):\n{}",
