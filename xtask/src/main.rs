@@ -3,12 +3,21 @@
 //! `cargo run -p xtask -- outputs` rebuilds every lab in release mode and
 //! regenerates every transcript the book shows (see `labkit::transcript`).
 //! Run it on a quiet machine: the transcripts are the book's numbers.
+//!
+//! `cargo run -p xtask -- lab-pages` writes the book's appendix "The labs"
+//! (`src/labs.md` and `src/lab-<lab>.md`) from the labs themselves.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail, ensure};
 use clap::{Parser, Subcommand};
+
+// Shared with tests/book.rs, which uses parts that xtask does not.
+#[allow(dead_code)]
+mod lab_pages;
+mod pages_task;
+mod toolchain;
 
 /// Maintainer tasks for Concurrency Lab.
 #[derive(Parser, Debug)]
@@ -29,11 +38,17 @@ enum Task {
         #[arg(long, value_name = "TEXT")]
         only: Option<String>,
     },
+    /// Write the book's appendix "The labs" (src/labs.md, src/lab-<lab>.md) from the labs.
+    LabPages,
+    /// Say whether the compiler in use is the one the book's outputs were made with.
+    Toolchain,
 }
 
 fn main() -> ExitCode {
     labkit::cli::run(|cli: Cli| match cli.task {
         Task::Outputs { labs, only } => outputs(labs, only),
+        Task::LabPages => pages_task::write_lab_pages(&workspace_root()),
+        Task::Toolchain => toolchain::report(&workspace_root()),
     })
 }
 

@@ -361,36 +361,89 @@ pub fn lab_binary(lab: &str) -> Result<PathBuf> {
     Ok(dir.join(format!("{lab}{}", std::env::consts::EXE_SUFFIX)))
 }
 
-/// Checks that every lab the report runs has been built, naming the missing
-/// ones and the command that builds them.
+/// Finds the binary of every lab the report runs. Labs not built yet are
+/// built first when the report runs under Cargo (`cargo run -p choosing`
+/// sets `CARGO` and `CARGO_MANIFEST_DIR`): one `cargo build` of the missing
+/// labs, with the profile of this executable, announced on stderr. Run any
+/// other way (or from a copy outside Cargo's target directory), it names
+/// the missing labs and the command that builds them.
 pub fn check_binaries(headlines: &[Headline]) -> Result<Vec<PathBuf>> {
-    let mut missing = Vec::new();
-    let mut found = Vec::new();
-    for headline in headlines {
-        let path = lab_binary(headline.lab)?;
-        if path.exists() {
-            found.push(path);
-        } else if !missing.contains(&headline.lab) {
-            missing.push(headline.lab);
-        }
+    let missing = missing_labs(headlines)?;
+    // Only where Cargo put this executable (target/debug or target/release)
+    // does a build put the labs beside it.
+    let in_profile_dir = binary_dir()?
+        .file_name()
+        .is_some_and(|name| name == "release" || name == "debug");
+    if !missing.is_empty()
+        && in_profile_dir
+        && let Some(cargo) = std::env::var_os("CARGO")
+        && let Some(workspace) = std::env::var_os("CARGO_MANIFEST_DIR")
+    {
+        build_labs(Path::new(&cargo), Path::new(&workspace), &missing)?;
     }
+    let missing = missing_labs(headlines)?;
     if missing.is_empty() {
-        return Ok(found);
+        return headlines.iter().map(|h| lab_binary(h.lab)).collect();
     }
-    let exe = std::env::current_exe()?;
-    let dir = exe.parent().unwrap_or(Path::new("."));
-    let release = dir.file_name().is_some_and(|name| name == "release");
-    let packages: String = missing.iter().map(|lab| format!(" -p {lab}")).collect();
     let (which, verb, pronoun) = if missing.len() == 1 {
         (format!("the {} lab", missing[0]), "is", "it")
     } else {
         (format!("the labs {}", missing.join(", ")), "are", "them")
     };
     bail!(
-        "the report runs every lab, and {which} {verb} not built in {}: build {pronoun} with `cargo build{}{packages}` (or build the whole workspace)",
-        dir.display(),
-        if release { " --release" } else { "" },
+        "the report runs every lab, and {which} {verb} not built in {}: build {pronoun} with `{}` (or build the whole workspace)",
+        binary_dir()?.display(),
+        build_command(&missing).join(" "),
     )
+}
+
+/// The labs among the headlines whose binaries are not next to this one.
+fn missing_labs(headlines: &[Headline]) -> Result<Vec<&'static str>> {
+    let mut missing = Vec::new();
+    for headline in headlines {
+        if !lab_binary(headline.lab)?.exists() && !missing.contains(&headline.lab) {
+            missing.push(headline.lab);
+        }
+    }
+    Ok(missing)
+}
+
+fn binary_dir() -> Result<PathBuf> {
+    let exe = std::env::current_exe().context("finding this executable")?;
+    Ok(exe.parent().unwrap_or(Path::new(".")).to_path_buf())
+}
+
+/// `cargo build [--release] -p <lab>...`, with this executable's profile.
+fn build_command(labs: &[&str]) -> Vec<String> {
+    let release = binary_dir().is_ok_and(|dir| dir.file_name().is_some_and(|n| n == "release"));
+    let mut command = vec!["cargo".to_string(), "build".to_string()];
+    if release {
+        command.push("--release".into());
+    }
+    for lab in labs {
+        command.extend(["-p".to_string(), lab.to_string()]);
+    }
+    command
+}
+
+/// Builds `labs` with `cargo` in the workspace, Cargo's progress on stderr.
+fn build_labs(cargo: &Path, workspace: &Path, labs: &[&str]) -> Result<()> {
+    let command = build_command(labs);
+    eprintln!(
+        "The report runs every lab; building the {} not built yet: {}",
+        if labs.len() == 1 { "one" } else { "ones" },
+        command.join(" ")
+    );
+    let status = std::process::Command::new(cargo)
+        .args(&command[1..])
+        .current_dir(workspace)
+        .stdin(std::process::Stdio::null())
+        .status()
+        .with_context(|| format!("running {}", command.join(" ")))?;
+    if !status.success() {
+        bail!("`{}` failed ({status})", command.join(" "));
+    }
+    Ok(())
 }
 
 impl Headline {

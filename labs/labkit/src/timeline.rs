@@ -11,7 +11,7 @@
 //! [`render_svg`] draws the spans: one lane per distinct lane key (optionally
 //! one row per task inside a lane), one bar per span, a time axis and a
 //! legend. The SVG has no XML prologue and no blank lines and is sized by its
-//! `viewBox`, so the book can inline it with `{{#include}}` and it scales with
+//! `viewBox`, so the book can inline it with an mdBook include and it scales with
 //! the page. Spans marked *waiting* (the task is in progress but does not run:
 //! it sleeps, or awaits a timer) are drawn pale, so concurrency (tasks in
 //! progress at the same time) and parallelism (tasks running at the same

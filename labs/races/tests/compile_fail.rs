@@ -4,8 +4,18 @@
 //! After a compiler upgrade changes the wording, regenerate the `.stderr`
 //! files with `TRYBUILD=overwrite cargo test -p races --test compile_fail`.
 
+use std::path::Path;
+
 #[test]
 fn data_races_do_not_compile() {
-    let cases = trybuild::TestCases::new();
-    cases.compile_fail("compile-fail/*.rs");
+    let refused = std::panic::catch_unwind(|| {
+        let cases = trybuild::TestCases::new();
+        cases.compile_fail("compile-fail/*.rs");
+    });
+    if refused.is_err() {
+        panic!(
+            "{}",
+            labkit::transcript::toolchain_note(Path::new(env!("CARGO_MANIFEST_DIR")))
+        );
+    }
 }
