@@ -446,7 +446,7 @@ fn every_lab_has_a_page_that_shows_every_file_of_it() {
                          then commit src/{page}"
                     ),
                     None => format!(
-                        "labs/{lab}/{file} is neither Rust, Python nor TOML: the lab pages show only \
+                        "labs/{lab}/{file} is neither Rust, Python, TOML, shell nor markdown: the lab pages show only \
                          those (move data files out of src/ and python/, or teach \
                          xtask/src/lab_pages.rs `shown_kind` to show it)"
                     ),

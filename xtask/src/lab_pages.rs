@@ -94,6 +94,8 @@ pub fn shown_kind(path: &Path) -> Option<&'static str> {
         "rs" => Some("rs"),
         "py" => Some("python"),
         "toml" => Some("toml"),
+        "sh" => Some("bash"),
+        "md" => Some("markdown"),
         _ => None,
     }
 }
@@ -153,9 +155,15 @@ fn source_section(lab: &str, files: &[String], out: &mut String) {
     for file in files {
         let language = shown_kind(Path::new(file)).expect("source_files lists shown files only");
         let _ = writeln!(out, "### `{file}`\n");
+        // A markdown file has code fences of its own: a longer fence holds them.
+        let fence = if language == "markdown" {
+            "````"
+        } else {
+            "```"
+        };
         let _ = writeln!(
             out,
-            "```{language}\n{{{{#include ../labs/{lab}/{file}}}}}\n```\n"
+            "{fence}{language}\n{{{{#include ../labs/{lab}/{file}}}}}\n{fence}\n"
         );
     }
 }
