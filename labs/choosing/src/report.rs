@@ -427,9 +427,9 @@ pub fn run_lab(bin: &Path, headline: &Headline, scale: f64, scratch: &Path) -> R
             out.stderr.trim()
         );
     }
-    serde_json::from_str(&out.stdout).with_context(|| {
+    labkit::results::rows_of(&out.stdout).with_context(|| {
         format!(
-            "`{} --json` did not print a JSON array of rows",
+            "`{} --json` did not print a JSON document with rows",
             headline.command()
         )
     })

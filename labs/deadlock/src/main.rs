@@ -54,7 +54,8 @@ enum Experiment {
     /// accounts, or all or nothing.
     Ordered {
         /// Transfers each way, per strategy.
-        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+        #[arg(long = "transfers", id = "transfers", default_value_t = 1000,
+              value_parser = clap::value_parser!(u32).range(1..))]
         rounds: u32,
     },
     /// The dining philosophers: left fork first deadlocks (the watchdog
@@ -64,7 +65,8 @@ enum Experiment {
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=64))]
         philosophers: u32,
         /// How many times each philosopher eats.
-        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+        #[arg(long = "meals", id = "meals", default_value_t = 100,
+              value_parser = clap::value_parser!(u32).range(1..))]
         rounds: u32,
         /// Which fork each philosopher picks up first.
         #[arg(long, value_enum, default_value_t = Forks::LeftThenRight)]
@@ -241,7 +243,7 @@ fn timeouts(common: Common, timeout: Duration, attempts: u32) -> Result<()> {
             .with("gave up", count(Outcome::GaveUp))
             .with("attempts", retries.iter().map(|r| r.attempts).sum::<u32>());
     }
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }
 
@@ -267,7 +269,7 @@ fn ordered(common: Common, rounds: u32) -> Result<()> {
             .with("balances kept", "yes")
             .with("retries", retries);
     }
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }
 
@@ -305,6 +307,6 @@ fn dining(common: Common, seats: usize, rounds: u32, forks: Forks) -> Result<()>
         .with("philosophers", seats)
         .with("meals each", rounds)
         .with("meals", meals.iter().map(|&m| u64::from(m)).sum::<u64>());
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }

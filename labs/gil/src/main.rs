@@ -183,7 +183,7 @@ fn run(common: Common, experiment: Experiment) -> Result<()> {
             };
         }
     }
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }
 

@@ -75,7 +75,7 @@ fn run(common: Common, experiment: Experiment) -> Result<()> {
             increments,
         } => counter_experiment(&common, threads as usize, rounds, increments, &mut results),
     }
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }
 
