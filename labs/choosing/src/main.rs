@@ -239,7 +239,7 @@ fn run_report(common: Common) -> Result<()> {
             let scale = key.1;
             if !printed.iter().any(|(k, _)| *k == key) {
                 progress.set_message(format!("{} --scale {scale}", key.0));
-                let rows = report::run_lab(bin, headline, scale, &scratch)?;
+                let rows = report::run_lab(bin, headline, scale, common.rounds, &scratch)?;
                 printed.push((key.clone(), rows));
                 progress.inc(1);
             }

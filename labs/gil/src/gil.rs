@@ -60,7 +60,6 @@ pub struct GilHeld<'a> {
     guard: Option<MutexGuard<'a, ()>>,
 }
 
-// ANCHOR: gil_take
 impl Gil {
     /// CPython's default switch interval: 5 ms.
     pub const DEFAULT_SWITCH_INTERVAL: Duration = Duration::from_millis(5);
@@ -85,6 +84,7 @@ impl Gil {
         }
     }
 
+    // ANCHOR: gil_take
     fn take(&self) -> MutexGuard<'_, ()> {
         self.waiting.fetch_add(1, Ordering::SeqCst);
         let guard = loop {
@@ -108,6 +108,7 @@ impl Gil {
         self.switched.notify_all();
         guard
     }
+    // ANCHOR_END: gil_take
 
     /// How many times a holder was made to hand the lock over.
     pub fn forced_switches(&self) -> u64 {
@@ -128,7 +129,6 @@ impl Gil {
         self.switch_interval
     }
 }
-// ANCHOR_END: gil_take
 
 // ANCHOR: gil_held
 impl GilHeld<'_> {
@@ -202,7 +202,9 @@ pub fn count_down_holding(gil: &Gil, n: u64) -> u64 {
     }
     counted
 }
+// ANCHOR_END: countdown
 
+// ANCHOR: countdown_threads
 /// `threads` threads share the countdown of `n`, each under the GIL;
 /// returns the steps the threads counted, added up.
 pub fn count_down_gil_threads(gil: &Gil, n: u64, threads: u64) -> u64 {
@@ -230,7 +232,7 @@ pub fn count_down_free_threads(n: u64, threads: u64) -> u64 {
 pub fn count_down_rayon(n: u64, chunks: u64) -> u64 {
     share(n, chunks).into_par_iter().map(count_down).sum()
 }
-// ANCHOR_END: countdown
+// ANCHOR_END: countdown_threads
 
 /// Splits `n` into `parts` whole numbers that differ by at most one.
 pub fn share(n: u64, parts: u64) -> Vec<u64> {
@@ -271,7 +273,9 @@ pub fn fib_in_slices(n: u32, between_slices: &mut impl FnMut()) -> u64 {
 pub fn fib_holding(n: u32, held: &mut GilHeld<'_>) -> u64 {
     fib_in_slices(n, &mut || held.between_slices())
 }
+// ANCHOR_END: fib
 
+// ANCHOR: fib_pairs
 /// fib(k) in slices, under the GIL if there is one.
 fn fib_maybe_holding(k: u32, gil: Option<&Gil>) -> u64 {
     match gil {
@@ -299,7 +303,7 @@ pub fn fib_pair_on_threads(n: u32, gil: Option<&Gil>) -> (u64, u64) {
         (first.join().unwrap(), second.join().unwrap())
     })
 }
-// ANCHOR_END: fib
+// ANCHOR_END: fib_pairs
 
 // ANCHOR: io
 /// One I/O-bound request: a little CPU work under the GIL to build it, a
