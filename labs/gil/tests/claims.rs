@@ -101,15 +101,12 @@ fn countdown_under_the_gil_gains_nothing_and_without_it_uses_both_cores() {
         assert_eq!(d.row(None, variant).baseline.as_deref(), Some(baseline));
     }
     assert_eq!(d.row(None, GIL_5MS).ceiling, Some(1.0));
+    assert_eq!(d.row(None, "2 threads, no GIL").ceiling, Some(2.0));
     let gil = d.row(None, GIL_5MS);
-    // "about 1.0x", and never above it: one core computes at a time.
-    in_range(
-        "GIL speedup",
-        gil.speedup.unwrap(),
-        if quiet { 0.85 } else { 0.6 },
-        1.05,
-    );
+    assert!(gil.number("switches") >= 1.0, "{gil:?}");
     if quiet {
+        // "about 1.0x", at its ceiling: one core computes at a time.
+        in_range("GIL speedup", gil.speedup.unwrap(), 0.85, 1.05);
         in_range("GIL cpu", gil.cpu_utilisation.unwrap(), 0.85, 1.15);
         // "about one hand-over per 5 ms of the run"
         let intervals = gil.wall_seconds / 0.005;
@@ -140,12 +137,11 @@ fn countdown_under_the_gil_gains_nothing_and_without_it_uses_both_cores() {
 fn a_tiny_switch_interval_hands_over_often_and_costs_little_cpu() {
     let (d, quiet) = sidecar("countdown.txt");
     let tiny = d.row(None, GIL_5US);
-    let every = tiny.wall_seconds / tiny.number("switches");
-    // "every few tens of microseconds, not every 5 µs" (timer slack)
-    in_range("seconds between hand-overs", every, 10e-6, 1e-3);
-    // No faster than one thread: the ceiling is 1.
-    assert!(tiny.speedup.unwrap() <= 1.05, "{tiny:?}");
+    assert!(tiny.number("switches") > d.row(None, GIL_5MS).number("switches"));
     if quiet {
+        let every = tiny.wall_seconds / tiny.number("switches");
+        // "every few tens of microseconds, not every 5 µs" (timer slack)
+        in_range("seconds between hand-overs", every, 10e-6, 1e-3);
         in_range("tiny-interval speedup", tiny.speedup.unwrap(), 0.6, 1.05);
         // The waiter sleeps while it waits for the hand-over: about one core.
         in_range(
@@ -188,17 +184,12 @@ fn fibonacci_on_two_threads_stops_at_the_golden_ratio() {
     }
     let gil = d.row(None, "2 threads, GIL");
     assert_eq!(gil.baseline.as_deref(), Some("1 thread, GIL"));
-    in_range(
-        "GIL speedup",
-        gil.speedup.unwrap(),
-        if quiet { 0.85 } else { 0.6 },
-        1.05,
-    );
     let free = d.row(None, "2 threads, no GIL");
     assert_eq!(free.baseline.as_deref(), Some("1 thread, no GIL"));
     // The ceiling is phi: fib(41) is 62 % of the calls.
     in_range("ceiling", free.ceiling.unwrap(), 1.617, 1.619);
     if quiet {
+        in_range("GIL speedup", gil.speedup.unwrap(), 0.85, 1.05);
         // "about 1.6x, close to its ceiling"
         in_range("no-GIL speedup", free.speedup.unwrap(), 1.45, 1.7);
     }

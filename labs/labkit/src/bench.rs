@@ -27,7 +27,10 @@
 //!   noise, and its `efficiency` (speedup ÷ ceiling). A median speedup above
 //!   ceiling × (1 + tolerance) is a bug in the experiment (an unfair baseline,
 //!   work skipped, a wrong ceiling): the output says so, and the transcripts
-//!   test fails on a committed one.
+//!   test fails on a committed one. (Not on a disturbed machine: a program
+//!   that competes with others for too few cores gets a share that depends
+//!   on how many threads it runs, so such a run cannot test a ceiling; the
+//!   output says that instead.)
 //! - **The machine measured too.** Before every round, a fixed register-only
 //!   loop ([`calibrate`]) runs on one thread, then on one thread per core;
 //!   `cores × t_one / t_all` is the number of cores the machine actually

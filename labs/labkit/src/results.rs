@@ -320,8 +320,16 @@ impl Results {
     }
 
     /// Every median speedup above its ceiling plus tolerance: bugs in the
-    /// experiment, which the output and the JSON both name.
+    /// experiment, which the output and the JSON both name. A run on a
+    /// disturbed machine has none: a program that shares too few cores with
+    /// other programs gets a share of them that depends on how many threads
+    /// it runs (two threads under one GIL can win more CPU time than one),
+    /// so such a run cannot test a ceiling; [`Results::to_text`] still
+    /// shows what went above.
     pub fn problems(&self) -> Vec<String> {
+        if self.method.as_ref().is_some_and(Method::disturbed) {
+            return Vec::new();
+        }
         self.rows.iter().filter_map(Row::above_ceiling).collect()
     }
 
@@ -375,6 +383,13 @@ impl Results {
             out.push_str(&format!(
                 "{BUG_PREFIX} {problem}: a speedup cannot beat its ceiling, so the baseline or the work is wrong.\n"
             ));
+        }
+        if self.method.as_ref().is_some_and(Method::disturbed) {
+            for above in self.rows.iter().filter_map(Row::above_ceiling) {
+                out.push_str(&format!(
+                    "{DISTURBED_PREFIX} {above}; the program shared too few cores with other programs, so this run cannot test its ceiling.\n"
+                ));
+            }
         }
         out
     }
@@ -477,6 +492,10 @@ impl Results {
 /// small rerun; the committed sidecars are checked for them instead).
 pub const BUG_PREFIX: &str = "Bug in this experiment:";
 
+/// How a line naming a speedup above its ceiling in a run on a disturbed
+/// machine starts (left out of the transcript comparison like [`BUG_PREFIX`]).
+pub const DISTURBED_PREFIX: &str = "Above its ceiling on a disturbed machine:";
+
 /// `159.3 ms`, or `159.3 ms (155.0–170.2)` for a row with several samples.
 fn wall_cell(row: &Row) -> String {
     match &row.samples {
@@ -561,8 +580,7 @@ impl Document {
                 "calibration".into(),
                 serde_json::to_value(&method.calibrations).expect("numbers"),
             );
-            let problems: Vec<String> = self.rows.iter().filter_map(Row::above_ceiling).collect();
-            map.insert("problems".into(), problems.into());
+            map.insert("problems".into(), self.results().problems().into());
         }
         if let Some(sources) = &self.sources {
             map.insert("sources".into(), sources.clone().into());
@@ -986,6 +1004,19 @@ mod tests {
         assert!(results.to_text().contains(BUG_PREFIX));
         let json: Value = serde_json::from_str(&results.to_json()).unwrap();
         assert_eq!(json["problems"].as_array().unwrap().len(), 1);
+        // On a disturbed machine it is not called a bug, but still shown.
+        let mut disturbed = results.clone();
+        let mut method = disturbed.method().unwrap().clone();
+        for c in &mut method.calibrations {
+            c.all_threads_seconds = 2.0 * c.one_thread_seconds;
+        }
+        disturbed.set_method(method);
+        assert!(disturbed.problems().is_empty());
+        let text = disturbed.to_text();
+        assert!(
+            !text.contains(BUG_PREFIX) && text.contains(DISTURBED_PREFIX),
+            "{text}"
+        );
         // Within the tolerance is noise, not a bug.
         let lenient = Ceiling::new(1.9, "noisy").with_tolerance(0.05);
         results

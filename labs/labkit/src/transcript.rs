@@ -279,7 +279,10 @@ fn body(captured: &Captured) -> String {
 /// sidecars are checked for ceiling problems instead.
 pub fn mask(text: &str) -> String {
     text.lines()
-        .filter(|line| !line.starts_with(crate::results::BUG_PREFIX))
+        .filter(|line| {
+            !line.starts_with(crate::results::BUG_PREFIX)
+                && !line.starts_with(crate::results::DISTURBED_PREFIX)
+        })
         .map(|line| {
             if line.starts_with(MACHINE_PREFIX) {
                 MACHINE_PREFIX.to_string()
