@@ -421,10 +421,15 @@ pub fn source_files(lab_dir: &Path) -> Result<Vec<String>> {
         for entry in entries {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
+            // Hidden files (editors' swap files) and Python's caches are
+            // not sources, and a fresh clone has none of them.
+            if name.starts_with('.') || name == "__pycache__" || name.ends_with(".pyc") {
+                continue;
+            }
             let relative = format!("{prefix}/{name}");
             if entry.file_type()?.is_dir() {
                 walk(&entry.path(), &relative, into)?;
-            } else if !name.ends_with(".pyc") {
+            } else {
                 into.push(relative);
             }
         }
@@ -853,6 +858,7 @@ mod tests {
             "{first}"
         );
         std::fs::write(dir.join("outputs/x.txt"), "output").unwrap();
+        std::fs::write(dir.join("src/.main.rs.swp"), "editor").unwrap();
         assert_eq!(
             source_digest(&dir).unwrap(),
             first,
