@@ -125,31 +125,27 @@ fn countdown_under_the_gil_gains_nothing_and_without_it_uses_both_cores() {
             .iter()
             .find(|r| r.variant.starts_with("rayon"))
             .unwrap();
-        in_range("rayon speedup", rayon.speedup.unwrap(), 1.8, 2.1);
+        in_range("rayon speedup", rayon.speedup.unwrap(), 1.7, 2.1);
         // "each variant runs for hundreds of milliseconds" and "500 million
-        // steps take about half a second on one core"
+        // steps take well under a second on one core"
         let one = d.row(None, "1 thread, no GIL");
-        in_range("one thread, no GIL (s)", one.wall_seconds, 0.2, 1.0);
+        in_range("one thread, no GIL (s)", one.wall_seconds, 0.3, 1.0);
     }
 }
 
 #[test]
-fn a_tiny_switch_interval_hands_over_often_and_costs_little_cpu() {
+fn a_tiny_switch_interval_hands_over_often_and_its_wake_ups_cost_cpu() {
     let (d, quiet) = sidecar("countdown.txt");
     let tiny = d.row(None, GIL_5US);
     assert!(tiny.number("switches") > d.row(None, GIL_5MS).number("switches"));
     if quiet {
         let every = tiny.wall_seconds / tiny.number("switches");
-        // "every few tens of microseconds, not every 5 µs" (timer slack)
-        in_range("seconds between hand-overs", every, 10e-6, 1e-3);
-        in_range("tiny-interval speedup", tiny.speedup.unwrap(), 0.6, 1.05);
-        // The waiter sleeps while it waits for the hand-over: about one core.
-        in_range(
-            "tiny-interval cpu",
-            tiny.cpu_utilisation.unwrap(),
-            0.85,
-            1.3,
-        );
+        // "about every hundred microseconds, not every 5 µs" (timer slack)
+        in_range("seconds between hand-overs", every, 30e-6, 300e-6);
+        // "the wall time hardly changes: a few per cent"
+        in_range("tiny-interval speedup", tiny.speedup.unwrap(), 0.85, 1.05);
+        // "the cpu column creeps above one core, to about 1.25"
+        in_range("tiny-interval cpu", tiny.cpu_utilisation.unwrap(), 1.1, 1.4);
     }
 }
 
@@ -166,12 +162,15 @@ fn a_step_through_memory_is_fast_here_and_no_steadier() {
         "{memory:?} vs {registers:?}"
     );
     if quiet {
-        // "neither step is steadier than the other run to run"
+        // "both steps are steady on a quiet machine: within a few per cent"
         let (m, r) = (
             memory.number("slowest / fastest"),
             registers.number("slowest / fastest"),
         );
-        assert!(m < 1.5 && r < 1.5, "spreads {m} and {r}");
+        assert!(m < 1.15 && r < 1.15, "spreads {m} and {r}");
+        // "about five times faster"
+        let ratio = registers.number("ns per step") / memory.number("ns per step");
+        in_range("register step / memory step", ratio, 3.0, 8.0);
     }
 }
 
@@ -209,8 +208,8 @@ fn the_pool_and_rayon_reach_the_core_count() {
         );
     }
     assert!(pool.number("pipe bytes") > 0.0);
-    // "the pool still gets more than a second of work"
-    assert!(pool.wall_seconds >= 1.0, "{pool:?}");
+    // "each run of the pool still lasts hundreds of milliseconds"
+    assert!(pool.wall_seconds >= 0.3, "{pool:?}");
     // "starting two workers, giving them nothing to do and stopping them
     // takes a few milliseconds"
     let empty = d.row(None, "process pool, 2 workers, no work");
@@ -251,6 +250,9 @@ fn cpython_and_the_rust_gil_behave_alike() {
         let tiny = speedup(&t, side, "2 threads, 5.0 µs switch");
         in_range("two threads, tiny interval", tiny, 0.5, 1.15);
         assert!(cpu(&t, side, "2 threads") < 1.2);
+        // "CPython, which sleeps on a condition variable too, shows the same creep"
+        let creep = cpu(&t, side, "2 threads, 5.0 µs switch");
+        in_range("tiny-interval cpu", creep, 1.1, 1.4);
     }
     for side in [Some("io, CPython"), Some("io, Rust Gil")] {
         in_range(
@@ -263,8 +265,8 @@ fn cpython_and_the_rust_gil_behave_alike() {
     // The two loops are not the same work (CPython's step is `n -= 1`, the
     // Rust one a few arithmetic instructions): the chapter compares ratios.
     let _ = rust;
-    // "well over ten seconds for 500M": this run is a fifth of that.
-    assert!(wall(&t, cpython, "1 thread") * 5 > Duration::from_secs(10));
+    // "several seconds for 500M": this run is a fifth of that.
+    assert!(wall(&t, cpython, "1 thread") * 5 > Duration::from_secs(3));
 }
 
 #[test]
