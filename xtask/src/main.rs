@@ -1,8 +1,11 @@
 //! Maintainer tasks for Concurrency Lab.
 //!
 //! `cargo run -p xtask -- outputs` rebuilds every lab in release mode and
-//! regenerates every transcript the book shows (see `labkit::transcript`).
-//! Run it on a quiet machine: the transcripts are the book's numbers.
+//! regenerates every transcript the book shows, each with its JSON sidecar
+//! (`outputs/<name>.json`, written by the same run through `--json-out`, with
+//! a digest of the lab's sources), and records the rounds in each header
+//! (see `labkit::transcript`). Run it on a quiet machine: the transcripts
+//! are the book's numbers.
 //!
 //! `cargo run -p xtask -- lab-pages` writes the book's appendix "The labs"
 //! (`src/labs.md` and `src/lab-<lab>.md`) from the labs themselves.
@@ -29,7 +32,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Task {
-    /// Regenerate the transcripts in labs/<lab>/outputs/ by running the labs (release build).
+    /// Regenerate the transcripts and their JSON sidecars in labs/<lab>/outputs/ (release build).
     Outputs {
         /// Only these labs (default: every lab that has a transcripts.txt).
         #[arg(long = "lab", value_name = "LAB")]

@@ -128,6 +128,6 @@ fn run(common: Common, experiment: Experiment) -> Result<()> {
                 .with("sum", sum);
         }
     }
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }

@@ -173,23 +173,29 @@ fn run_costs(common: Common) -> Result<()> {
             .with("per unit", bytes(idle.bytes_per_unit()));
     }
 
+    let mut all = Results::new();
     if common.json {
-        let rows: Vec<&Row> = [&spawn, &switch, &memory]
-            .iter()
-            .flat_map(|results| results.rows())
-            .collect();
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        for results in [spawn, switch, memory] {
+            all.extend(results);
+        }
+        println!("{}", all.to_json());
     } else {
         println!("Starting a unit that does nothing, and waiting for it to finish:");
-        spawn.print(false);
+        print!("{}", spawn.to_table());
         println!();
         println!("Passing a number back and forth over two channels:");
-        switch.print(false);
+        print!("{}", switch.to_table());
         println!();
         println!(
             "Peak memory (VmHWM) of a fresh process holding idle units, minus its peak before:"
         );
-        memory.print(false);
+        print!("{}", memory.to_table());
+        for results in [spawn, switch, memory] {
+            all.extend(results);
+        }
+    }
+    if let Some(path) = &common.json_out {
+        all.document().write(path)?;
     }
     Ok(())
 }
@@ -233,7 +239,7 @@ fn run_report(common: Common) -> Result<()> {
             let scale = key.1;
             if !printed.iter().any(|(k, _)| *k == key) {
                 progress.set_message(format!("{} --scale {scale}", key.0));
-                let rows = report::run_lab(bin, headline, scale, &scratch)?;
+                let rows = report::run_lab(bin, headline, scale, common.rounds, &scratch)?;
                 printed.push((key.clone(), rows));
                 progress.inc(1);
             }
@@ -284,7 +290,8 @@ fn run_report(common: Common) -> Result<()> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        let document = serde_json::json!({ "cores": labkit::os::cores(), "rows": rows });
+        println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
         print!("{table}");
     }

@@ -128,7 +128,7 @@ pub const HEADLINES: &[Headline] = &[
         lab: "gil",
         args: &["countdown"],
         experiment: "countdown",
-        scale_factor: 40.0,
+        scale_factor: 10.0,
         what: "a countdown: one thread vs two threads under a GIL",
         label: "countdown, two threads, GIL",
         measure: Measure::Speedup {
@@ -142,11 +142,11 @@ pub const HEADLINES: &[Headline] = &[
         lab: "gil",
         args: &["countdown"],
         experiment: "countdown",
-        scale_factor: 40.0,
+        scale_factor: 10.0,
         what: "the same countdown without a GIL: Python's 5 processes, Rust's 2 threads",
         label: "countdown without a GIL",
         measure: Measure::Speedup {
-            baseline: Baseline::Variant("1 thread, GIL"),
+            baseline: Baseline::Variant("1 thread, no GIL"),
             contender: "2 threads, no GIL",
             python: Python::Times(23.63, 4.44),
         },
@@ -174,7 +174,7 @@ pub const HEADLINES: &[Headline] = &[
         what: "the same fibs on two threads without a GIL",
         label: "fibs, two threads, no GIL",
         measure: Measure::Speedup {
-            baseline: Baseline::Variant("1 thread, GIL"),
+            baseline: Baseline::Variant("1 thread, no GIL"),
             contender: "2 threads, no GIL",
             python: Python::Nothing,
         },
@@ -459,11 +459,19 @@ impl Headline {
     }
 }
 
-/// Runs a lab with `--scale scale --json` and returns the rows it printed.
-/// Files the lab writes (SVGs) go to `scratch`, not to the book's outputs.
-pub fn run_lab(bin: &Path, headline: &Headline, scale: f64, scratch: &Path) -> Result<Vec<Value>> {
+/// Runs a lab with `--scale scale --rounds rounds --json` and returns the
+/// rows it printed. Files the lab writes (SVGs) go to `scratch`, not to the
+/// book's outputs.
+pub fn run_lab(
+    bin: &Path,
+    headline: &Headline,
+    scale: f64,
+    rounds: u32,
+    scratch: &Path,
+) -> Result<Vec<Value>> {
     let mut args: Vec<String> = headline.args.iter().map(|a| a.to_string()).collect();
-    args.extend(["--scale".into(), scale.to_string(), "--json".into()]);
+    args.extend(["--scale".into(), scale.to_string()]);
+    args.extend(["--rounds".into(), rounds.to_string(), "--json".into()]);
     let out = labkit::transcript::run_bounded(
         bin,
         &args,
@@ -480,9 +488,9 @@ pub fn run_lab(bin: &Path, headline: &Headline, scale: f64, scratch: &Path) -> R
             out.stderr.trim()
         );
     }
-    serde_json::from_str(&out.stdout).with_context(|| {
+    labkit::results::rows_of(&out.stdout).with_context(|| {
         format!(
-            "`{} --json` did not print a JSON array of rows",
+            "`{} --json` did not print a JSON document with rows",
             headline.command()
         )
     })
@@ -527,6 +535,15 @@ pub fn read_outcome(headline: &Headline, rows: &[Value], scale: f64) -> Result<O
         } => {
             let contender = row(contender)?;
             let fast = wall(contender)?;
+            // A row measured in rounds carries its paired speedup and the
+            // variant it was measured against: use it when that is ours.
+            let paired = match baseline {
+                Baseline::Variant(variant) => contender["baseline"]
+                    .as_str()
+                    .filter(|b| *b == variant || b.contains(variant))
+                    .and(contender["speedup"].as_f64()),
+                Baseline::WaitsAddedUp(_) => None,
+            };
             let base = match baseline {
                 Baseline::Variant(variant) => wall(row(variant)?)?,
                 Baseline::WaitsAddedUp(key) => contender[key]
@@ -544,7 +561,7 @@ pub fn read_outcome(headline: &Headline, rows: &[Value], scale: f64) -> Result<O
                 python,
                 python_speedup,
                 format!("{} → {}", secs(base), secs(fast)),
-                Some(if fast > 0.0 { base / fast } else { 0.0 }),
+                Some(paired.unwrap_or(if fast > 0.0 { base / fast } else { 0.0 })),
                 fast,
             )
         }

@@ -54,7 +54,8 @@ enum Experiment {
     /// accounts, or all or nothing.
     Ordered {
         /// Transfers each way, per strategy.
-        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+        #[arg(long = "transfers", id = "transfers", default_value_t = 1000,
+              value_parser = clap::value_parser!(u32).range(1..))]
         rounds: u32,
     },
     /// The dining philosophers: left fork first deadlocks (the watchdog
@@ -64,7 +65,8 @@ enum Experiment {
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=64))]
         philosophers: u32,
         /// How many times each philosopher eats.
-        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+        #[arg(long = "meals", id = "meals", default_value_t = 100,
+              value_parser = clap::value_parser!(u32).range(1..))]
         rounds: u32,
         /// Which fork each philosopher picks up first.
         #[arg(long, value_enum, default_value_t = Forks::LeftThenRight)]
@@ -247,7 +249,7 @@ fn timeouts(common: Common, timeout: Duration, attempts: u32) -> Result<()> {
             .with("attempts", retries.iter().map(|r| r.attempts).sum::<u32>())
             .with("who finished", who_finished(retries.map(|r| r.outcome)));
     }
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }
 
@@ -294,7 +296,7 @@ fn ordered(common: Common, rounds: u32) -> Result<()> {
             .with("balances kept", "yes")
             .with("retries", end.retries);
     }
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }
 
@@ -333,6 +335,6 @@ fn dining(common: Common, seats: usize, rounds: u32, forks: Forks) -> Result<()>
         // Counted by the philosophers; all equal, as checked above.
         .with("meals each", meals.iter().copied().min().unwrap_or(0))
         .with("meals", meals.iter().map(|&m| u64::from(m)).sum::<u64>());
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }

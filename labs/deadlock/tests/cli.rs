@@ -36,13 +36,13 @@ fn refused_before_running(args: &[&str], names: &str) {
 fn bad_arguments_give_one_line_and_exit_code_2() {
     refused_before_running(&["philosophers", "--philosophers", "0"], "0");
     refused_before_running(&["philosophers", "--philosophers", "1"], "1");
-    refused_before_running(&["philosophers", "--rounds", "0"], "0");
+    refused_before_running(&["philosophers", "--meals", "0"], "0");
     refused_before_running(&["philosophers", "--forks", "right-first"], "right-first");
     refused_before_running(&["timeout", "--timeout", "0"], "0");
     refused_before_running(&["timeout", "--timeout", "-1"], "-1");
     refused_before_running(&["timeout", "--timeout", "soon"], "soon");
     refused_before_running(&["timeout", "--attempts", "0"], "0");
-    refused_before_running(&["ordered", "--rounds", "0"], "0");
+    refused_before_running(&["ordered", "--transfers", "0"], "0");
     refused_before_running(&["two-locks", "--scale", "0"], "0");
     refused_before_running(&["three-locks"], "three-locks");
 }
@@ -91,7 +91,7 @@ fn ordered_philosophers_all_eat_every_round() {
     );
     assert_eq!(rows[0]["meals each"], 100);
     assert_eq!(rows[0]["meals"], 500);
-    let two_for_seven = ["--philosophers", "2", "--rounds", "7"];
+    let two_for_seven = ["--philosophers", "2", "--meals", "7"];
     let rows = json_rows(
         DEADLOCK,
         &[&ordered[..], &two_for_seven, &["--scale", "0.05", "--json"]].concat(),
@@ -111,7 +111,7 @@ fn a_deadlock_report_is_json_too_with_json() {
 
 #[test]
 fn prevention_rows_report_every_strategy() {
-    let ordered = ["ordered", "--rounds", "50", "--scale", "0.01", "--json"];
+    let ordered = ["ordered", "--transfers", "50", "--scale", "0.01", "--json"];
     let rows = json_rows(DEADLOCK, &ordered);
     assert_eq!(rows.len(), 3);
     for row in &rows {

@@ -111,7 +111,7 @@ fn run(common: Common, experiment: Experiment) -> Result<()> {
             wait_us,
         } => return scale_child(kind, tasks, Duration::from_micros(wait_us)),
     }
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }
 

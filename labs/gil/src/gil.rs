@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use parking_lot::{Mutex, MutexGuard};
+use parking_lot::{Condvar, Mutex, MutexGuard};
 use rayon::prelude::*;
 
 // ANCHOR: gil_type
@@ -22,13 +22,14 @@ use rayon::prelude::*;
 ///
 /// - A thread that wants the lock waits for at most one *switch interval*
 ///   (CPython's default is 5 ms, `sys.setswitchinterval`). If the lock has
-///   not come free by then, it raises `drop_request`: "your time is up".
+///   not changed hands by then, it raises `drop_request`: "your time is up".
 /// - The holder checks `drop_request` between slices of bytecode (CPython
 ///   checks its "eval breaker" at loop back-edges and calls). Seeing it, the
 ///   holder hands the lock over *fairly*: `unlock_fair` passes it straight to
 ///   the thread that has waited longest, instead of letting the holder grab
 ///   it back in the next nanosecond, and the holder then waits until the
-///   other thread really has it (CPython's `FORCE_SWITCHING`).
+///   other thread really has it, asleep on a condition variable
+///   (CPython's `FORCE_SWITCHING`).
 /// - A blocking call (I/O, `sleep`) releases the lock for as long as it
 ///   waits, so other threads run meanwhile.
 ///
@@ -44,8 +45,10 @@ pub struct Gil {
     drop_request: AtomicBool,
     /// Threads inside `take`, waiting for the lock.
     waiting: AtomicUsize,
-    /// How many times the lock has been taken (tells a yielding holder it was).
-    acquisitions: AtomicU64,
+    /// How many times the lock has been taken (CPython's `switch_number`),
+    /// and a condition variable signalled each time it is.
+    switch_number: Mutex<u64>,
+    switched: Condvar,
     /// How many times a holder handed the lock over because it was asked to.
     forced_switches: AtomicU64,
 }
@@ -57,7 +60,6 @@ pub struct GilHeld<'a> {
     guard: Option<MutexGuard<'a, ()>>,
 }
 
-// ANCHOR: gil_take
 impl Gil {
     /// CPython's default switch interval: 5 ms.
     pub const DEFAULT_SWITCH_INTERVAL: Duration = Duration::from_millis(5);
@@ -68,7 +70,8 @@ impl Gil {
             switch_interval,
             drop_request: AtomicBool::new(false),
             waiting: AtomicUsize::new(0),
-            acquisitions: AtomicU64::new(0),
+            switch_number: Mutex::new(0),
+            switched: Condvar::new(),
             forced_switches: AtomicU64::new(0),
         }
     }
@@ -81,31 +84,51 @@ impl Gil {
         }
     }
 
+    // ANCHOR: gil_take
     fn take(&self) -> MutexGuard<'_, ()> {
         self.waiting.fetch_add(1, Ordering::SeqCst);
         let guard = loop {
+            let seen = *self.switch_number.lock();
             if let Some(guard) = self.lock.try_lock_for(self.switch_interval) {
                 break guard;
             }
-            // A whole interval and still waiting: ask the holder to let go.
-            self.drop_request.store(true, Ordering::SeqCst);
+            // A whole interval, and the lock has not changed hands since:
+            // ask the holder to let go. (If it did change hands, the new
+            // holder gets a whole interval too, as in CPython's `take_gil`.)
+            let number = self.switch_number.lock();
+            if *number == seen {
+                self.drop_request.store(true, Ordering::SeqCst);
+            }
         };
         self.waiting.fetch_sub(1, Ordering::SeqCst);
+        let mut number = self.switch_number.lock();
+        *number += 1;
         self.drop_request.store(false, Ordering::SeqCst);
-        self.acquisitions.fetch_add(1, Ordering::SeqCst);
+        drop(number);
+        self.switched.notify_all();
         guard
     }
+    // ANCHOR_END: gil_take
 
     /// How many times a holder was made to hand the lock over.
     pub fn forced_switches(&self) -> u64 {
         self.forced_switches.load(Ordering::SeqCst)
     }
 
+    /// How many times the lock has been taken.
+    pub fn switch_number(&self) -> u64 {
+        *self.switch_number.lock()
+    }
+
+    /// How many threads are waiting for the lock.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::SeqCst)
+    }
+
     pub fn switch_interval(&self) -> Duration {
         self.switch_interval
     }
 }
-// ANCHOR_END: gil_take
 
 // ANCHOR: gil_held
 impl GilHeld<'_> {
@@ -121,16 +144,17 @@ impl GilHeld<'_> {
     #[cold]
     fn hand_over(&mut self) {
         let gil = self.gil;
-        let taken_before = gil.acquisitions.load(Ordering::SeqCst);
+        let before = *gil.switch_number.lock();
         let guard = self.guard.take().expect("a GilHeld holds the lock");
         gil.forced_switches.fetch_add(1, Ordering::SeqCst);
         MutexGuard::unlock_fair(guard);
-        // Do not race the waiter for the lock just given up: wait until it has it.
-        while gil.acquisitions.load(Ordering::SeqCst) == taken_before
-            && gil.waiting.load(Ordering::SeqCst) > 0
-        {
-            thread::yield_now();
+        // Do not race the waiter for the lock just given up: sleep until
+        // it has taken it (the condition variable wakes us; no spinning).
+        let mut number = gil.switch_number.lock();
+        while *number == before && gil.waiting.load(Ordering::SeqCst) > 0 {
+            gil.switched.wait(&mut number);
         }
+        drop(number);
         self.guard = Some(gil.take());
     }
 
@@ -145,34 +169,44 @@ impl GilHeld<'_> {
 // ANCHOR_END: gil_held
 
 // ANCHOR: countdown
-/// How many decrements run between two looks at the GIL: about a microsecond
+/// How many steps run between two looks at the GIL: a microsecond or so
 /// of work, like a stretch of bytecode between two eval-breaker checks.
 pub const SLICE: u64 = 1_000;
 
-/// The Python material's `count_down`: `while n > 0: n -= 1`.
-/// `black_box` stops the compiler from replacing the loop by `n = 0`.
-pub fn count_down(n: u64) {
-    let mut left = n;
+/// The Python material's `count_down`: `while n > 0: n -= 1`, with a few
+/// register-only operations per step (xor, multiply, rotate) mixed into a
+/// value the compiler cannot predict, so it can neither delete the loop
+/// nor make it depend on the memory system. Returns the steps counted.
+pub fn count_down(n: u64) -> u64 {
+    let (mut left, mut mixed) = (n, 0x9E37_79B9_7F4A_7C15_u64);
     while left > 0 {
-        left = black_box(left) - 1;
+        mixed = (mixed ^ left)
+            .wrapping_mul(0x2545_F491_4F6C_DD1D)
+            .rotate_left(17);
+        left -= 1;
     }
+    black_box(mixed); // the result is "used": the work must be done
+    n - left
 }
 
 /// The same countdown as "bytecode": run in slices, holding the GIL, and
 /// giving it up between slices when another thread asks.
 pub fn count_down_holding(gil: &Gil, n: u64) -> u64 {
     let mut held = gil.acquire();
-    let mut left = n;
+    let (mut left, mut counted) = (n, 0);
     while left > 0 {
         let slice = left.min(SLICE);
-        count_down(slice);
+        counted += count_down(slice);
         left -= slice;
         held.between_slices();
     }
-    n
+    counted
 }
+// ANCHOR_END: countdown
 
-/// `threads` threads share the countdown of `n`, each under the GIL.
+// ANCHOR: countdown_threads
+/// `threads` threads share the countdown of `n`, each under the GIL;
+/// returns the steps the threads counted, added up.
 pub fn count_down_gil_threads(gil: &Gil, n: u64, threads: u64) -> u64 {
     thread::scope(|scope| {
         let workers: Vec<_> = share(n, threads)
@@ -188,12 +222,7 @@ pub fn count_down_free_threads(n: u64, threads: u64) -> u64 {
     thread::scope(|scope| {
         let workers: Vec<_> = share(n, threads)
             .into_iter()
-            .map(|part| {
-                scope.spawn(move || {
-                    count_down(part);
-                    part
-                })
-            })
+            .map(|part| scope.spawn(move || count_down(part)))
             .collect();
         workers.into_iter().map(|w| w.join().unwrap()).sum()
     })
@@ -201,15 +230,9 @@ pub fn count_down_free_threads(n: u64, threads: u64) -> u64 {
 
 /// Rayon: the countdown cut into `chunks` jobs, each a tight loop of its own.
 pub fn count_down_rayon(n: u64, chunks: u64) -> u64 {
-    share(n, chunks)
-        .into_par_iter()
-        .map(|part| {
-            count_down(part);
-            part
-        })
-        .sum()
+    share(n, chunks).into_par_iter().map(count_down).sum()
 }
-// ANCHOR_END: countdown
+// ANCHOR_END: countdown_threads
 
 /// Splits `n` into `parts` whole numbers that differ by at most one.
 pub fn share(n: u64, parts: u64) -> Vec<u64> {
@@ -250,20 +273,37 @@ pub fn fib_in_slices(n: u32, between_slices: &mut impl FnMut()) -> u64 {
 pub fn fib_holding(n: u32, held: &mut GilHeld<'_>) -> u64 {
     fib_in_slices(n, &mut || held.between_slices())
 }
+// ANCHOR_END: fib
+
+// ANCHOR: fib_pairs
+/// fib(k) in slices, under the GIL if there is one.
+fn fib_maybe_holding(k: u32, gil: Option<&Gil>) -> u64 {
+    match gil {
+        Some(gil) => fib_holding(k, &mut gil.acquire()),
+        None => fib_in_slices(k, &mut || {}),
+    }
+}
+
+/// fib(n), then fib(n + 1), on one new thread, with or without the GIL.
+pub fn fib_pair_on_one_thread(n: u32, gil: Option<&Gil>) -> (u64, u64) {
+    thread::scope(|scope| {
+        let worker = scope.spawn(move || {
+            let first = fib_maybe_holding(n, gil);
+            (first, fib_maybe_holding(n + 1, gil))
+        });
+        worker.join().unwrap()
+    })
+}
 
 /// fib(n) and fib(n + 1), each on a thread of its own, with or without the GIL.
 pub fn fib_pair_on_threads(n: u32, gil: Option<&Gil>) -> (u64, u64) {
-    let run = move |k: u32| match gil {
-        Some(gil) => fib_holding(k, &mut gil.acquire()),
-        None => fib_in_slices(k, &mut || {}),
-    };
     thread::scope(|scope| {
-        let first = scope.spawn(move || run(n));
-        let second = scope.spawn(move || run(n + 1));
+        let first = scope.spawn(move || fib_maybe_holding(n, gil));
+        let second = scope.spawn(move || fib_maybe_holding(n + 1, gil));
         (first.join().unwrap(), second.join().unwrap())
     })
 }
-// ANCHOR_END: fib
+// ANCHOR_END: fib_pairs
 
 // ANCHOR: io
 /// One I/O-bound request: a little CPU work under the GIL to build it, a
@@ -344,6 +384,7 @@ pub fn main() {
 
     // Fibonacci numbers are exact, with or without the GIL.
     assert_eq!(fib(20), 6765);
+    assert_eq!(fib_pair_on_one_thread(20, Some(&gil)), (6765, 10946));
     assert_eq!(fib_pair_on_threads(20, Some(&gil)), (6765, 10946));
     assert_eq!(fib_pair_on_threads(20, None), (6765, 10946));
     println!("fib(20) = 6765 and fib(21) = 10946, with and without the GIL");

@@ -8,8 +8,9 @@ use anyhow::{Context, Result, bail, ensure};
 use clap::{Parser, Subcommand};
 use gil::gil::{self as lock, Gil};
 use gil::{ipc, pool, powersum, twins};
+use labkit::bench::median;
 use labkit::timing::format_duration;
-use labkit::{Common, Results, measure, measure_best};
+use labkit::{Bench, Ceiling, Common, Results, measure, measure_best};
 
 /// Build CPython's Global Interpreter Lock in Rust, measure what it costs,
 /// then use the tools Rust has instead: threads, rayon and a process pool.
@@ -44,6 +45,13 @@ enum Experiment {
         #[arg(long, default_value_t = 64, allow_negative_numbers = true,
               value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
         chunks: u64,
+    },
+    /// The countdown's step on one thread: a round trip through memory vs register arithmetic.
+    Step {
+        /// Steps, before --scale is applied.
+        #[arg(long, default_value_t = 500_000_000, allow_negative_numbers = true,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        numbers: u64,
     },
     /// fib(n) + fib(n+1), naive recursion: one thread, then two, with and without the GIL.
     Fib {
@@ -122,7 +130,8 @@ const FULL_POWERSUM_NUMBERS: u64 = 50_000_000;
 const IO_WAIT: Duration = Duration::from_secs(1);
 /// Two threads, as in the Python material.
 const THREADS: u64 = 2;
-/// CPU-bound rows report the fastest of this many runs (see `labkit::timing::measure_best`).
+/// The CPython side-by-side run reports the fastest of this many runs of the
+/// Rust countdown (the `python` experiment is not converted to the rounds yet).
 const BEST_OF: usize = 3;
 
 fn main() -> ExitCode {
@@ -137,15 +146,15 @@ fn run(common: Common, experiment: Experiment) -> Result<()> {
             switch_us,
             tiny_switch_us,
             chunks,
-        } => countdown(
+        } => results.extend(countdown(
             &common,
-            &mut results,
             common.scale.count(numbers),
             Duration::from_micros(switch_us),
             Duration::from_micros(tiny_switch_us),
             chunks,
-        )?,
-        Experiment::Fib { n } => fib(&common, &mut results, n)?,
+        )?),
+        Experiment::Step { numbers } => results.extend(step(&common, common.scale.count(numbers))?),
+        Experiment::Fib { n } => results.extend(fib(&common, n)?),
         Experiment::Io { waits, cpu_steps } => io_waits(&common, &mut results, waits, cpu_steps)?,
         Experiment::Powersum {
             numbers,
@@ -154,14 +163,13 @@ fn run(common: Common, experiment: Experiment) -> Result<()> {
             crash_task,
         } => {
             let workers = workers.map_or(labkit::os::cores(), |w| w as usize);
-            power_sum(
+            results.extend(power_sum(
                 &common,
-                &mut results,
                 common.scale.count(numbers),
                 chunks,
                 workers,
                 crash_task,
-            )?
+            )?)
         }
         Experiment::Ipc { messages } => ipc(&common, &mut results, messages)?,
         Experiment::Python {
@@ -183,93 +191,145 @@ fn run(common: Common, experiment: Experiment) -> Result<()> {
             };
         }
     }
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
+}
+
+/// What a countdown variant returns: the steps its threads counted and,
+/// under a GIL, how many times a holder was made to hand it over.
+#[derive(Debug, Clone, Copy)]
+struct Counted {
+    steps: u64,
+    switches: Option<u64>,
 }
 
 fn countdown(
     common: &Common,
-    results: &mut Results,
     n: u64,
     switch: Duration,
     tiny_switch: Duration,
     rayon_chunks: u64,
-) -> Result<()> {
+) -> Result<Results> {
     common.say(format!(
         "Counting down from {n}: the Python material's CPU-bound loop, {} switch interval.",
         format_duration(switch)
     ));
+    let under_gil = |interval: Duration, threads: u64| {
+        move || {
+            let gil = Gil::new(interval);
+            let steps = lock::count_down_gil_threads(&gil, n, threads);
+            let switches = Some(gil.forced_switches());
+            Counted { steps, switches }
+        }
+    };
+    let free = |threads: u64| {
+        move || Counted {
+            steps: lock::count_down_free_threads(n, threads),
+            switches: None,
+        }
+    };
+    let gil_threads = |interval| {
+        format!(
+            "{THREADS} threads, GIL, {} switch",
+            format_duration(interval)
+        )
+    };
+    let (gil_name, tiny_name) = (gil_threads(switch), gil_threads(tiny_switch));
+    let rayon_threads = rayon::current_num_threads();
+    let rayon_name = format!("rayon, {rayon_chunks} jobs, {rayon_threads} threads");
+    let mut bench = Bench::new("countdown", common);
+    bench
+        .variant("1 thread, GIL", under_gil(switch, 1))
+        .variant(&gil_name, under_gil(switch, THREADS))
+        .variant(&tiny_name, under_gil(tiny_switch, THREADS))
+        .variant("1 thread, no GIL", free(1))
+        .variant(&format!("{THREADS} threads, no GIL"), free(THREADS))
+        .variant(&rayon_name, move || Counted {
+            steps: lock::count_down_rayon(n, rayon_chunks),
+            switches: None,
+        });
+    let run = bench.run(|variant, counted| {
+        ensure!(
+            counted.steps == n,
+            "{variant} counted {} of {n}",
+            counted.steps
+        );
+        Ok(())
+    })?;
+    let mut results = run.results_with(|measured, row| {
+        row.with("counted", measured.median_value().steps);
+        let switches: Vec<f64> = measured
+            .values
+            .iter()
+            .filter_map(|c| c.switches)
+            .map(|s| s as f64)
+            .collect();
+        if !switches.is_empty() {
+            row.with("switches", median(&switches).round() as u64);
+        }
+    });
+    // Each speedup compares runs that differ in one thing: threads or not,
+    // under the same GIL setting; every run's threads are new threads.
+    let one_at_a_time = Ceiling::one_at_a_time("threads under one GIL compute one at a time");
+    for name in [&gil_name, &tiny_name] {
+        results.paired_speedup("countdown", name, "1 thread, GIL", &one_at_a_time)?;
+    }
+    let two = format!("{THREADS} threads, no GIL");
+    results.paired_speedup(
+        "countdown",
+        &two,
+        "1 thread, no GIL",
+        &Ceiling::cores(THREADS as usize),
+    )?;
+    results.paired_speedup(
+        "countdown",
+        &rayon_name,
+        "1 thread, no GIL",
+        &Ceiling::cores(rayon_threads),
+    )?;
+    Ok(results)
+}
+
+/// The countdown's first step, kept to compare: `left = black_box(left) - 1`
+/// sends every step through memory (a store, then a load of the same place).
+fn count_down_through_memory(n: u64) -> u64 {
+    let mut left = n;
+    while left > 0 {
+        left = std::hint::black_box(left) - 1;
+    }
+    n - left
+}
+
+/// The two countdown steps, each on one new thread, in interleaved rounds.
+fn step(common: &Common, n: u64) -> Result<Results> {
     common.say(format!(
-        "Each row is the fastest of {BEST_OF} runs: other programs can only slow a run down."
+        "Counting down from {n} on one thread, two ways: a round trip through memory per step, and the lab's step (xor, multiply, rotate in registers)."
     ));
-    warm_up();
-    let ((counted, switches), cost) = measure_best(BEST_OF, || {
-        let gil = Gil::new(switch);
-        (lock::count_down_holding(&gil, n), gil.forced_switches())
-    });
-    ensure!(counted == n, "1 thread counted {counted} of {n}");
-    results
-        .push_measured("countdown", "1 thread, GIL", cost)
-        .with("counted", counted)
-        .with("switches", switches);
-
-    let ((counted, switches), cost) = measure_best(BEST_OF, || {
-        let gil = Gil::new(switch);
-        (
-            lock::count_down_gil_threads(&gil, n, THREADS),
-            gil.forced_switches(),
+    let on_a_thread = |count: fn(u64) -> u64| {
+        move || std::thread::scope(|s| s.spawn(move || count(n)).join().unwrap())
+    };
+    let mut bench = Bench::new("step", common);
+    bench
+        .variant(
+            "through memory: black_box(left) - 1",
+            on_a_thread(count_down_through_memory),
         )
-    });
-    ensure!(counted == n, "2 threads counted {counted} of {n}");
-    results
-        .push_measured(
-            "countdown",
-            &format!("{THREADS} threads, GIL, {} switch", format_duration(switch)),
-            cost,
+        .variant(
+            "in registers: the lab's count_down",
+            on_a_thread(lock::count_down),
+        );
+    let run = bench.run(|variant, counted| {
+        ensure!(*counted == n, "{variant} counted {counted} of {n}");
+        Ok(())
+    })?;
+    Ok(run.results_with(|measured, row| {
+        let spread = labkit::bench::spread(&measured.walls());
+        row.with(
+            "ns per step",
+            measured.median_wall().as_secs_f64() * 1e9 / n as f64,
         )
-        .with("counted", counted)
-        .with("switches", switches);
-
-    // The same, handing the lock over every few microseconds.
-    let ((counted, switches), cost) = measure_best(BEST_OF, || {
-        let gil = Gil::new(tiny_switch);
-        (
-            lock::count_down_gil_threads(&gil, n, THREADS),
-            gil.forced_switches(),
-        )
-    });
-    ensure!(counted == n, "2 threads counted {counted} of {n}");
-    results
-        .push_measured(
-            "countdown",
-            &format!(
-                "{THREADS} threads, GIL, {} switch",
-                format_duration(tiny_switch)
-            ),
-            cost,
-        )
-        .with("counted", counted)
-        .with("switches", switches);
-
-    let (counted, cost) = measure_best(BEST_OF, || lock::count_down_free_threads(n, THREADS));
-    ensure!(counted == n, "2 free threads counted {counted} of {n}");
-    results
-        .push_measured("countdown", &format!("{THREADS} threads, no GIL"), cost)
-        .with("counted", counted);
-
-    let (counted, cost) = measure_best(BEST_OF, || lock::count_down_rayon(n, rayon_chunks));
-    ensure!(counted == n, "rayon counted {counted} of {n}");
-    results
-        .push_measured(
-            "countdown",
-            &format!(
-                "rayon, {rayon_chunks} jobs, {} threads",
-                rayon::current_num_threads()
-            ),
-            cost,
-        )
-        .with("counted", counted);
-    results.speedups_against("countdown", "1 thread, GIL")
+        .with("slowest / fastest", spread.max / spread.min);
+    }))
 }
 
 /// A few milliseconds of the same work before the first measured run, so
@@ -289,49 +349,55 @@ fn scaled_fib_n(n: u32, scale: labkit::Scale) -> u32 {
     (f64::from(n) + shift).clamp(1.0, f64::from(n) + 10.0) as u32
 }
 
-fn fib(common: &Common, results: &mut Results, n: u32) -> Result<()> {
+fn fib(common: &Common, n: u32) -> Result<Results> {
     let n = scaled_fib_n(n, common.scale);
-    common.say(format!(
-        "fib({n}) and fib({}) by naive recursion: fib({}) is {:.0}% of the work.",
-        n + 1,
-        n + 1,
-        100.0 / (1.0 + 1.0 / ((1.0 + 5f64.sqrt()) / 2.0))
-    ));
-    common.say(format!(
-        "Each row is the fastest of {BEST_OF} runs: other programs can only slow a run down."
-    ));
-    warm_up();
-    let ((a, b), cost) = measure_best(BEST_OF, || {
-        let gil = Gil::new(Gil::DEFAULT_SWITCH_INTERVAL);
-        let mut held = gil.acquire();
-        let a = lock::fib_holding(n, &mut held);
-        let b = lock::fib_holding(n + 1, &mut held);
-        (a, b)
-    });
     let expected = fib_by_iteration(n);
-    ensure!((a, b) == expected, "sequential fib gave {a}, {b}");
-    results
-        .push_measured("fib", "1 thread, GIL", cost)
-        .with("fib(n)", a)
-        .with("fib(n+1)", b);
-
-    let ((a, b), cost) = measure_best(BEST_OF, || {
-        let gil = Gil::new(Gil::DEFAULT_SWITCH_INTERVAL);
-        lock::fib_pair_on_threads(n, Some(&gil))
+    // fib(k) makes 2 fib(k+1) - 1 calls; two threads finish when the larger
+    // job does, so the speedup cannot beat all the calls over fib(n+1)'s.
+    let calls = |next: u64| 2.0 * next as f64 - 1.0;
+    let (small, large) = (calls(expected.1), calls(expected.0 + expected.1));
+    common.say(format!(
+        "fib({n}) and fib({}) by naive recursion: fib({}) is {:.0}% of the calls.",
+        n + 1,
+        n + 1,
+        100.0 * large / (small + large)
+    ));
+    let gil = || Gil::new(Gil::DEFAULT_SWITCH_INTERVAL);
+    let mut bench = Bench::new("fib", common);
+    bench
+        .variant("1 thread, GIL", move || {
+            lock::fib_pair_on_one_thread(n, Some(&gil()))
+        })
+        .variant("2 threads, GIL", move || {
+            lock::fib_pair_on_threads(n, Some(&gil()))
+        })
+        .variant("1 thread, no GIL", move || {
+            lock::fib_pair_on_one_thread(n, None)
+        })
+        .variant("2 threads, no GIL", move || {
+            lock::fib_pair_on_threads(n, None)
+        });
+    let run = bench.run(|variant, pair| {
+        ensure!(
+            *pair == expected,
+            "{variant} gave {pair:?}, not {expected:?}"
+        );
+        Ok(())
+    })?;
+    let mut results = run.results_with(|_, row| {
+        row.with("fib(n)", expected.0).with("fib(n+1)", expected.1);
     });
-    ensure!((a, b) == expected, "threads under the GIL gave {a}, {b}");
-    results
-        .push_measured("fib", "2 threads, GIL", cost)
-        .with("fib(n)", a)
-        .with("fib(n+1)", b);
-
-    let ((a, b), cost) = measure_best(BEST_OF, || lock::fib_pair_on_threads(n, None));
-    ensure!((a, b) == expected, "threads without the GIL gave {a}, {b}");
-    results
-        .push_measured("fib", "2 threads, no GIL", cost)
-        .with("fib(n)", a)
-        .with("fib(n+1)", b);
-    results.speedups_against("fib", "1 thread, GIL")
+    let one_at_a_time = Ceiling::one_at_a_time("threads under one GIL compute one at a time");
+    results.paired_speedup("fib", "2 threads, GIL", "1 thread, GIL", &one_at_a_time)?;
+    let largest_job = Ceiling::new(
+        (small + large) / large,
+        format!(
+            "all the calls ÷ those of fib({}), the larger job (about φ = 1.618)",
+            n + 1
+        ),
+    );
+    results.paired_speedup("fib", "2 threads, no GIL", "1 thread, no GIL", &largest_job)?;
+    Ok(results)
 }
 
 /// fib(n) and fib(n + 1) the fast way, to check the slow ones.
@@ -378,12 +444,11 @@ fn worker_command(crash_task: Option<usize>) -> Result<impl Fn() -> Command> {
 
 fn power_sum(
     common: &Common,
-    results: &mut Results,
     n: u64,
     chunks: u64,
     workers: usize,
     crash_task: Option<usize>,
-) -> Result<()> {
+) -> Result<Results> {
     ensure!(
         n >= chunks,
         "{n} numbers cannot be split into {chunks} chunks"
@@ -394,54 +459,50 @@ fn power_sum(
         baseline::powersum::MODULUS
     ));
     let make_worker = worker_command(crash_task)?;
-
-    // What the pool costs before any work: spawn, one empty task each, shutdown.
-    let (empty, startup) = measure(|| powersum::pool_overhead(workers, &make_worker));
-    empty?;
-    common.say(format!(
-        "Starting {workers} worker processes, sending each nothing to do and shutting them down: {}.",
-        format_duration(startup.wall)
-    ));
-
-    common.say(format!(
-        "Each row is the fastest of {BEST_OF} runs: other programs can only slow a run down."
-    ));
-    let (sum, cost) = measure_best(BEST_OF, || powersum::sequential(n, chunks));
-    results
-        .push_measured("powersum", "sequential", cost)
-        .with("sum", sum)
-        .with("pipe bytes", 0);
-
-    let (rayon_sum, cost) = measure_best(BEST_OF, || powersum::with_rayon(n, chunks));
-    ensure!(rayon_sum == sum, "rayon summed {rayon_sum}, not {sum}");
-    results
-        .push_measured(
-            "powersum",
-            &format!("rayon, {} threads", rayon::current_num_threads()),
-            cost,
-        )
-        .with("sum", rayon_sum)
-        .with("pipe bytes", 0);
-
-    let (report, cost) = measure_best(BEST_OF, || {
-        powersum::with_process_pool(n, chunks, workers, &make_worker)
+    let expected = powersum::with_rayon(n, chunks);
+    // Each variant returns the sum and the bytes its pipes carried.
+    let in_process = |sum: u64| -> Result<(u64, usize)> { Ok((sum, 0)) };
+    let rayon_name = format!("rayon, {} threads", rayon::current_num_threads());
+    let pool_name = format!("process pool, {workers} workers");
+    let empty_name = format!("process pool, {workers} workers, no work");
+    let mut bench = Bench::new("powersum", common);
+    bench
+        .variant("sequential", || {
+            in_process(std::thread::scope(|s| {
+                s.spawn(|| powersum::sequential(n, chunks)).join().unwrap()
+            }))
+        })
+        .variant(&rayon_name, || in_process(powersum::with_rayon(n, chunks)))
+        .variant(&pool_name, || {
+            let report = powersum::with_process_pool(n, chunks, workers, &make_worker)?;
+            Ok((report.sum, report.bytes_through_pipes))
+        })
+        .variant(&empty_name, || {
+            powersum::pool_overhead(workers, &make_worker).map(|()| (0, 0))
+        });
+    let run = bench.run(|variant, outcome| {
+        let (sum, _) = outcome.as_ref().map_err(|err| anyhow::anyhow!("{err:#}"))?;
+        let want = if variant == empty_name { 0 } else { expected };
+        ensure!(*sum == want, "{variant} summed {sum}, not {want}");
+        Ok(())
+    })?;
+    let mut results = run.results_with(|measured, row| {
+        if let Ok((sum, bytes)) = measured.median_value() {
+            row.with("sum", *sum).with("pipe bytes", *bytes as u64);
+        }
     });
-    let report = report?;
-    ensure!(
-        report.sum == sum,
-        "the process pool summed {}, not {sum}",
-        report.sum
-    );
-    results
-        .push_measured(
-            "powersum",
-            &format!("process pool, {workers} workers"),
-            cost,
-        )
-        .with("sum", report.sum)
-        .with("pipe bytes", report.bytes_through_pipes);
-    common.say(format!("  sum = {sum}, the same three ways"));
-    results.speedups_against("powersum", "sequential")
+    let rayon_ceiling = Ceiling::cores(rayon::current_num_threads());
+    results.paired_speedup("powersum", &rayon_name, "sequential", &rayon_ceiling)?;
+    results.paired_speedup(
+        "powersum",
+        &pool_name,
+        "sequential",
+        &Ceiling::cores(workers),
+    )?;
+    common.say(format!(
+        "  sum = {expected}, the same every way and every round"
+    ));
+    Ok(results)
 }
 
 /// `gil worker`: answer power-sum tasks until stdin closes.

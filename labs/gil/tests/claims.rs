@@ -1,12 +1,20 @@
-//! The numbers the chapter quotes hold in the committed transcripts.
+//! The numbers the chapter quotes hold in the committed outputs.
 //!
-//! The transcripts are made at the book's sizes on a quiet 2-core machine;
-//! these tests read them back, so prose, transcript and claim cannot drift
-//! apart. The margins are the chapter's (and its issue's) speed targets.
+//! The outputs are made at the book's sizes; these tests read them back, so
+//! prose, transcript and claim cannot drift apart. Experiments measured with
+//! labkit's method (countdown, step, fib, powersum) are read from their JSON
+//! sidecars, exact values with every round; the others from their tables.
+//!
+//! A run whose machine check found fewer cores than the machine has
+//! (`disturbed`) cannot show what the cores would give: for such a run the
+//! tests check only what holds on any machine (results, ceilings, the
+//! direction of each effect), and say so. The book's final outputs are made
+//! on a quiet machine, where every claim is checked.
 
 use std::path::Path;
 use std::time::Duration;
 
+use labkit::Document;
 use labkit::results::Table;
 use labkit::timing::parse_duration;
 
@@ -18,6 +26,18 @@ fn table(file: &str) -> Table {
     let tables = labkit::transcript::tables(lab(), file).unwrap();
     assert_eq!(tables.len(), 1, "{file} has one table");
     tables.into_iter().next().unwrap()
+}
+
+/// The sidecar of `file`, and whether its machine delivered all its cores.
+fn sidecar(file: &str) -> (Document, bool) {
+    let document = labkit::transcript::sidecar(lab(), file).unwrap();
+    let quiet = !document.disturbed();
+    if !quiet {
+        eprintln!(
+            "{file} was made on a disturbed machine: only machine-independent claims are checked"
+        );
+    }
+    (document, quiet)
 }
 
 /// The cell in `column` of the row `variant` (of `experiment`, when the
@@ -53,73 +73,156 @@ fn in_range(what: &str, value: f64, low: f64, high: f64) {
     );
 }
 
+const GIL_5MS: &str = "2 threads, GIL, 5.0 ms switch";
+const GIL_5US: &str = "2 threads, GIL, 5.0 µs switch";
+
 #[test]
 fn countdown_under_the_gil_gains_nothing_and_without_it_uses_both_cores() {
-    let t = table("countdown.txt");
-    let gil = "2 threads, GIL, 5.0 ms switch";
-    in_range("GIL speedup", speedup(&t, None, gil), 0.85, 1.1);
-    in_range("GIL cpu", cpu(&t, None, gil), 0.85, 1.15);
-    in_range("1 thread cpu", cpu(&t, None, "1 thread, GIL"), 0.85, 1.15);
-    // "about one per 5 ms of the run"
-    let switches = number(cell(&t, None, gil, "switches"));
-    let intervals = wall(&t, None, gil).as_secs_f64() / 0.005;
-    in_range("switches per 5 ms interval", switches / intervals, 0.4, 1.6);
-
-    in_range(
-        "no-GIL speedup",
-        speedup(&t, None, "2 threads, no GIL"),
-        1.8,
-        2.1,
-    );
-    in_range("no-GIL cpu", cpu(&t, None, "2 threads, no GIL"), 1.7, 2.1);
-    let rayon = t
-        .rows
-        .iter()
-        .find(|r| r[0].starts_with("rayon"))
-        .expect("a rayon row");
-    in_range("rayon speedup", number(&rayon[2]), 1.8, 2.1);
-
-    // "500 million steps take a fraction of a second in Rust"
-    assert!(wall(&t, None, "1 thread, GIL") < Duration::from_secs(1));
+    let (d, quiet) = sidecar("countdown.txt");
+    for variant in [
+        "1 thread, GIL",
+        GIL_5MS,
+        GIL_5US,
+        "1 thread, no GIL",
+        "2 threads, no GIL",
+    ] {
+        assert_eq!(
+            d.row(None, variant).number("counted"),
+            500_000_000.0,
+            "{variant}"
+        );
+    }
+    // Fair baselines: threads or not, under the same GIL setting.
+    for (variant, baseline) in [
+        (GIL_5MS, "1 thread, GIL"),
+        (GIL_5US, "1 thread, GIL"),
+        ("2 threads, no GIL", "1 thread, no GIL"),
+    ] {
+        assert_eq!(d.row(None, variant).baseline.as_deref(), Some(baseline));
+    }
+    assert_eq!(d.row(None, GIL_5MS).ceiling, Some(1.0));
+    assert_eq!(d.row(None, "2 threads, no GIL").ceiling, Some(2.0));
+    let gil = d.row(None, GIL_5MS);
+    assert!(gil.number("switches") >= 1.0, "{gil:?}");
+    if quiet {
+        // "about 1.0x", at its ceiling: one core computes at a time.
+        in_range("GIL speedup", gil.speedup.unwrap(), 0.85, 1.05);
+        in_range("GIL cpu", gil.cpu_utilisation.unwrap(), 0.85, 1.15);
+        // "about one hand-over per 5 ms of the run"
+        let intervals = gil.wall_seconds / 0.005;
+        in_range(
+            "switches per 5 ms interval",
+            gil.number("switches") / intervals,
+            0.4,
+            1.6,
+        );
+        // "about 2x, the most two cores can give", rayon too
+        let free = d.row(None, "2 threads, no GIL");
+        in_range("no-GIL speedup", free.speedup.unwrap(), 1.8, 2.1);
+        in_range("no-GIL cpu", free.cpu_utilisation.unwrap(), 1.7, 2.1);
+        let rayon = d
+            .rows
+            .iter()
+            .find(|r| r.variant.starts_with("rayon"))
+            .unwrap();
+        in_range("rayon speedup", rayon.speedup.unwrap(), 1.7, 2.1);
+        // "each variant runs for hundreds of milliseconds" and "500 million
+        // steps take well under a second on one core"
+        let one = d.row(None, "1 thread, no GIL");
+        in_range("one thread, no GIL (s)", one.wall_seconds, 0.3, 1.0);
+    }
 }
 
 #[test]
-fn a_tiny_switch_interval_hands_over_every_few_tens_of_microseconds() {
-    let t = table("countdown.txt");
-    let tiny = "2 threads, GIL, 5.0 µs switch";
-    let switches = number(cell(&t, None, tiny, "switches"));
-    let every = wall(&t, None, tiny).as_secs_f64() / switches;
-    in_range("seconds between hand-overs", every, 10e-6, 300e-6);
-    // No faster than the 5 ms interval; the wall time hardly changes.
-    let (tiny_speedup, gil_speedup) = (
-        speedup(&t, None, tiny),
-        speedup(&t, None, "2 threads, GIL, 5.0 ms switch"),
+fn a_tiny_switch_interval_hands_over_often_and_its_wake_ups_cost_cpu() {
+    let (d, quiet) = sidecar("countdown.txt");
+    let tiny = d.row(None, GIL_5US);
+    assert!(tiny.number("switches") > d.row(None, GIL_5MS).number("switches"));
+    if quiet {
+        let every = tiny.wall_seconds / tiny.number("switches");
+        // "about every hundred microseconds, not every 5 µs" (timer slack)
+        in_range("seconds between hand-overs", every, 30e-6, 300e-6);
+        // "the wall time hardly changes: a few per cent"
+        in_range("tiny-interval speedup", tiny.speedup.unwrap(), 0.85, 1.05);
+        // "the cpu column creeps above one core, to about 1.25"
+        in_range("tiny-interval cpu", tiny.cpu_utilisation.unwrap(), 1.1, 1.4);
+    }
+}
+
+#[test]
+fn a_step_through_memory_is_fast_here_and_no_steadier() {
+    let (d, quiet) = sidecar("step.txt");
+    let memory = d.row(None, "through memory: black_box(left) - 1");
+    let registers = d.row(None, "in registers: the lab's count_down");
+    assert_eq!(memory.rounds(), 15);
+    // This machine's CPU renames memory: the store-and-reload step is the
+    // faster one ("about one cycle"), the register chain several cycles.
+    assert!(
+        memory.number("ns per step") < registers.number("ns per step"),
+        "{memory:?} vs {registers:?}"
     );
-    in_range("tiny-interval speedup", tiny_speedup, 0.7, 1.1);
-    in_range("tiny vs 5 ms", tiny_speedup / gil_speedup, 0.7, 1.15);
-    // The waiting thread burns CPU: the cpu column creeps above one core.
-    assert!(cpu(&t, None, tiny) > 1.02, "cpu = {}", cpu(&t, None, tiny));
+    if quiet {
+        // "both steps are steady on a quiet machine: within a few per cent"
+        let (m, r) = (
+            memory.number("slowest / fastest"),
+            registers.number("slowest / fastest"),
+        );
+        assert!(m < 1.15 && r < 1.15, "spreads {m} and {r}");
+        // "about five times faster"
+        let ratio = registers.number("ns per step") / memory.number("ns per step");
+        in_range("register step / memory step", ratio, 3.0, 8.0);
+    }
 }
 
 #[test]
 fn fibonacci_on_two_threads_stops_at_the_golden_ratio() {
-    let t = table("fib.txt");
-    in_range(
-        "GIL speedup",
-        speedup(&t, None, "2 threads, GIL"),
-        0.85,
-        1.1,
-    );
-    // At least 1.5x; at most 1.618x plus noise.
-    in_range(
-        "no-GIL speedup",
-        speedup(&t, None, "2 threads, no GIL"),
-        1.5,
-        1.7,
-    );
-    for variant in ["1 thread, GIL", "2 threads, GIL", "2 threads, no GIL"] {
-        assert_eq!(cell(&t, None, variant, "fib(n)"), "102334155");
-        assert_eq!(cell(&t, None, variant, "fib(n+1)"), "165580141");
+    let (d, quiet) = sidecar("fib.txt");
+    for row in &d.rows {
+        assert_eq!(row.number("fib(n)"), 102_334_155.0);
+        assert_eq!(row.number("fib(n+1)"), 165_580_141.0);
+    }
+    let gil = d.row(None, "2 threads, GIL");
+    assert_eq!(gil.baseline.as_deref(), Some("1 thread, GIL"));
+    let free = d.row(None, "2 threads, no GIL");
+    assert_eq!(free.baseline.as_deref(), Some("1 thread, no GIL"));
+    // The ceiling is phi: fib(41) is 62 % of the calls.
+    in_range("ceiling", free.ceiling.unwrap(), 1.617, 1.619);
+    if quiet {
+        in_range("GIL speedup", gil.speedup.unwrap(), 0.85, 1.05);
+        // "about 1.6x, close to its ceiling"
+        in_range("no-GIL speedup", free.speedup.unwrap(), 1.45, 1.7);
+    }
+}
+
+#[test]
+fn the_pool_and_rayon_reach_the_core_count() {
+    let (d, quiet) = sidecar("powersum.txt");
+    let pool = d.row(None, "process pool, 2 workers");
+    let rayon = d.row(None, "rayon, 2 threads");
+    let sequential = d.row(None, "sequential");
+    for row in [pool, rayon, sequential] {
+        assert_eq!(row.extra["sum"], sequential.extra["sum"]);
+        assert_eq!(
+            row.baseline.as_deref(),
+            (row.variant != "sequential").then_some("sequential")
+        );
+    }
+    assert!(pool.number("pipe bytes") > 0.0);
+    // "each run of the pool still lasts hundreds of milliseconds"
+    assert!(pool.wall_seconds >= 0.3, "{pool:?}");
+    // "starting two workers, giving them nothing to do and stopping them
+    // takes a few milliseconds"
+    let empty = d.row(None, "process pool, 2 workers, no work");
+    assert!(empty.wall_seconds < 0.05, "{empty:?}");
+    if quiet {
+        in_range("rayon speedup", rayon.speedup.unwrap(), 1.8, 2.1);
+        in_range("pool speedup", pool.speedup.unwrap(), 1.7, 2.1);
+        in_range(
+            "pool cpu, workers included",
+            pool.cpu_utilisation.unwrap(),
+            1.7,
+            2.1,
+        );
     }
 }
 
@@ -138,40 +241,6 @@ fn ten_waits_overlap_even_under_the_gil() {
 }
 
 #[test]
-fn the_pool_and_rayon_reach_the_core_count() {
-    let t = table("powersum.txt");
-    let pool = "process pool, 2 workers";
-    in_range(
-        "rayon speedup",
-        speedup(&t, None, "rayon, 2 threads"),
-        1.8,
-        2.1,
-    );
-    in_range("pool speedup", speedup(&t, None, pool), 1.7, 2.1);
-    assert!(
-        wall(&t, None, pool) >= Duration::from_secs(1),
-        "work sized >= 1 s"
-    );
-    in_range("pool cpu, workers included", cpu(&t, None, pool), 1.7, 2.1);
-    let sums: Vec<&str> = ["sequential", "rayon, 2 threads", pool]
-        .iter()
-        .map(|v| cell(&t, None, v, "sum"))
-        .collect();
-    assert!(sums.iter().all(|s| *s == sums[0]), "{sums:?}");
-    assert!(number(cell(&t, None, pool, "pipe bytes")) > 0.0);
-
-    // "starting two workers ... takes a couple of milliseconds"
-    let (_, body) = labkit::transcript::read(lab(), "powersum.txt").unwrap();
-    let startup = body
-        .lines()
-        .find_map(|l| l.strip_prefix("Starting 2 worker processes"))
-        .and_then(|l| l.rsplit(": ").next())
-        .map(|d| parse_duration(d.trim_end_matches('.')).unwrap())
-        .expect("a start-up line");
-    assert!(startup < Duration::from_millis(20), "{startup:?}");
-}
-
-#[test]
 fn cpython_and_the_rust_gil_behave_alike() {
     let t = table("python.txt");
     let (cpython, rust) = (Some("countdown, CPython"), Some("countdown, Rust Gil"));
@@ -181,6 +250,9 @@ fn cpython_and_the_rust_gil_behave_alike() {
         let tiny = speedup(&t, side, "2 threads, 5.0 µs switch");
         in_range("two threads, tiny interval", tiny, 0.5, 1.15);
         assert!(cpu(&t, side, "2 threads") < 1.2);
+        // "CPython, which sleeps on a condition variable too, shows the same creep"
+        let creep = cpu(&t, side, "2 threads, 5.0 µs switch");
+        in_range("tiny-interval cpu", creep, 1.1, 1.4);
     }
     for side in [Some("io, CPython"), Some("io, Rust Gil")] {
         in_range(
@@ -190,12 +262,11 @@ fn cpython_and_the_rust_gil_behave_alike() {
             10.5,
         );
     }
-    // "CPython spends about a hundred times longer on each n -= 1"
-    let ratio =
-        wall(&t, cpython, "1 thread").as_secs_f64() / wall(&t, rust, "1 thread").as_secs_f64();
-    in_range("CPython / Rust, per step", ratio, 30.0, 300.0);
-    // "well over ten seconds for 500M": this run is a fifth of that.
-    assert!(wall(&t, cpython, "1 thread") * 5 > Duration::from_secs(10));
+    // The two loops are not the same work (CPython's step is `n -= 1`, the
+    // Rust one a few arithmetic instructions): the chapter compares ratios.
+    let _ = rust;
+    // "several seconds for 500M": this run is a fifth of that.
+    assert!(wall(&t, cpython, "1 thread") * 5 > Duration::from_secs(3));
 }
 
 #[test]

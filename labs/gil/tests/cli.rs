@@ -10,6 +10,7 @@ fn help_lists_every_experiment_and_hides_the_internal_ones() {
         GIL,
         &[
             "countdown",
+            "step",
             "fib",
             "io",
             "powersum",
@@ -17,6 +18,8 @@ fn help_lists_every_experiment_and_hides_the_internal_ones() {
             "python",
             "--scale",
             "--json",
+            "--rounds",
+            "--json-out",
         ],
     );
     for internal in ["worker", "ipc-child"] {
@@ -63,10 +66,8 @@ fn a_worker_dying_mid_task_is_a_clear_error_naming_the_task() {
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     let error = out.stderr.trim();
     assert_eq!(error.lines().count(), 1, "{error}");
-    assert!(
-        error.starts_with("error: process pool: task 3 ("),
-        "{error}"
-    );
+    assert!(error.starts_with("error: "), "{error}");
+    assert!(error.contains("process pool: task 3 ("), "{error}");
     assert!(error.contains("died without answering"), "{error}");
     assert!(!error.contains("panicked"), "{error}");
 }
@@ -81,13 +82,15 @@ fn more_chunks_than_numbers_is_a_clear_error() {
 #[test]
 fn json_rows_report_each_experiment() {
     for (experiment, variants) in [
-        ("countdown", 5),
-        ("fib", 3),
+        ("countdown", 6),
+        ("step", 2),
+        ("fib", 4),
         ("io", 2),
-        ("powersum", 3),
+        ("powersum", 4),
         ("ipc", 4),
     ] {
-        let rows = json_rows(GIL, &[experiment, "--scale", "0.01", "--json"]);
+        let args = [experiment, "--scale", "0.01", "--rounds", "2", "--json"];
+        let rows = json_rows(GIL, &args);
         assert_eq!(rows.len(), variants, "{experiment}");
         for row in &rows {
             assert_eq!(row["experiment"], experiment);
@@ -95,6 +98,45 @@ fn json_rows_report_each_experiment() {
             assert!(row["cpu_utilisation"].as_f64().is_some(), "{row}");
         }
     }
+}
+
+#[test]
+fn measured_rows_carry_their_rounds_and_speedups_their_ceilings() {
+    let out = run(GIL, &["fib", "--scale", "0.01", "--rounds", "3", "--json"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let document = labkit::Document::from_json(&out.stdout).unwrap();
+    let method = document.method.as_ref().expect("fib is measured in rounds");
+    assert_eq!((method.rounds, method.calibrations.len()), (3, 3));
+    for row in &document.rows {
+        assert_eq!(row.samples.as_ref().map(Vec::len), Some(3), "{row:?}");
+    }
+    let two = document.row(None, "2 threads, no GIL");
+    assert_eq!(two.baseline.as_deref(), Some("1 thread, no GIL"));
+    assert!((two.ceiling.unwrap() - 1.618).abs() < 0.01, "{two:?}");
+    let under_gil = document.row(None, "2 threads, GIL");
+    assert_eq!(under_gil.baseline.as_deref(), Some("1 thread, GIL"));
+    assert_eq!(under_gil.ceiling, Some(1.0));
+}
+
+#[test]
+fn json_out_writes_the_document_of_the_printed_table() {
+    let path = std::env::temp_dir().join(format!("gil-json-out-{}.json", std::process::id()));
+    let path_text = path.to_string_lossy().into_owned();
+    let args = [
+        "step",
+        "--scale",
+        "0.001",
+        "--rounds",
+        "2",
+        "--json-out",
+        &path_text,
+    ];
+    let out = run(GIL, &args);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let document = labkit::Document::read(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    labkit::transcript::check_rendering(&out.stdout, &document).unwrap();
+    assert_usage_error(GIL, &["step", "--rounds", "0"], "0");
 }
 
 #[test]

@@ -206,7 +206,7 @@ fn run(common: Common, experiment: Experiment) -> Result<()> {
             results.speedups_against("async", "blocking inside tasks")?;
         }
     }
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }
 

@@ -1,13 +1,14 @@
 //! The command-line conventions every lab follows.
 //!
 //! Each lab is a `clap` program whose top-level parser flattens [`Common`], so
-//! `--scale` and `--json` work the same everywhere and may follow the
-//! subcommand (`cargo run -p baseline -- weather --scale 0.1`). Labs start
+//! `--scale`, `--json`, `--rounds` and `--json-out` work the same everywhere
+//! and may follow the subcommand (`cargo run -p baseline -- weather --scale 0.1`). Labs start
 //! through [`run`], which turns argument errors into one line on stderr and
 //! exit code 2, and runtime errors into one line and exit code 1: a reader
 //! never sees a panic or a backtrace for a typo.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::str::FromStr;
 use std::time::Duration;
@@ -15,7 +16,7 @@ use std::time::Duration;
 use clap::Parser;
 
 /// Options shared by every lab, flattened into each lab's parser.
-#[derive(clap::Args, Debug, Clone, Copy)]
+#[derive(clap::Args, Debug, Clone, PartialEq)]
 pub struct Common {
     /// Multiply every simulated delay and work size by F.
     /// 1 reproduces the Python material's sizes; the tests use 0.01.
@@ -28,9 +29,37 @@ pub struct Common {
     )]
     pub scale: Scale,
 
-    /// Print the results as a JSON array of rows instead of a table.
+    /// Print the results as one JSON document (method facts and rows)
+    /// instead of a table.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// How many interleaved rounds timed experiments run (each variant once
+    /// per round; rows show the median and the fastest–slowest round).
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = 5,
+        value_parser = clap::value_parser!(u32).range(1..=1000)
+    )]
+    pub rounds: u32,
+
+    /// Also write the JSON document to PATH (the run still prints its table).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub json_out: Option<PathBuf>,
+}
+
+impl Default for Common {
+    /// The options of a bare command line: scale 1, a table, 5 rounds.
+    fn default() -> Self {
+        Common {
+            scale: Scale::ONE,
+            json: false,
+            rounds: 5,
+            json_out: None,
+        }
+    }
 }
 
 impl Common {

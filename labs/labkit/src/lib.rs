@@ -4,10 +4,16 @@
 //! is not the concurrency under study lives here, written once, so that each
 //! lab's own code stays about its chapter:
 //!
-//! - [`cli`]: the options every lab takes (`--scale`, `--json`) and the
-//!   way every lab exits (a one-line error, exit code 2 for bad arguments);
+//! - [`cli`]: the options every lab takes (`--scale`, `--json`, `--rounds`,
+//!   `--json-out`) and the way every lab exits (a one-line error, exit code 2
+//!   for bad arguments);
 //! - [`timing`]: timing a closure, wall and CPU time, human-readable durations;
-//! - [`results`]: result rows, speedups, the table printer and `--json`;
+//! - [`bench`]: **the measurement method** of every timed experiment:
+//!   interleaved rounds, medians with their spread, paired speedups with
+//!   physical ceilings, and a check of the cores the machine delivered (read
+//!   its module docs before timing anything);
+//! - [`results`]: result rows, speedups, the table printer and the JSON
+//!   document (`--json`, `--json-out`);
 //! - [`os`]: what the operating system says about this process (threads, memory);
 //! - [`process`]: running a child program bounded in time, leaving nothing behind;
 //! - [`python`]: the Python twins: finding interpreters, running a twin, its JSON;
@@ -17,6 +23,7 @@
 //!   the SVG timelines the book draws from it;
 //! - [`testing`]: the command-line promises every lab's tests check.
 
+pub mod bench;
 pub mod cli;
 pub mod os;
 pub mod process;
@@ -27,6 +34,7 @@ pub mod timeline;
 pub mod timing;
 pub mod transcript;
 
+pub use bench::{Bench, Ceiling};
 pub use cli::{Common, Scale};
-pub use results::{Results, Row};
+pub use results::{Document, Results, Row};
 pub use timing::{Measurement, measure, measure_best};

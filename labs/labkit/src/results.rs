@@ -1,42 +1,128 @@
-//! Result rows, speedups, and the two ways a lab prints them.
+//! Result rows, speedups, and the ways a lab prints them.
 //!
 //! Every lab reports the same kind of thing: for one experiment, a few
 //! variants (sequential, threads, rayon, ...) and what each cost. A [`Row`] is
-//! one variant; [`Results`] collects rows, computes speedups against a
-//! baseline variant and prints either a table for people or, with `--json`, a
-//! JSON array for programs. Tables are printed as pipe tables because they
-//! read well in a terminal and in the book, and because [`read_tables`] can
-//! parse them back, which lets tests check the numbers in a committed
-//! transcript.
+//! one variant; [`Results`] collects rows, computes speedups and prints either
+//! a table for people or, with `--json`, one JSON [`Document`] for programs
+//! (`--json-out PATH` writes the same document from the run that prints the
+//! table). Tables are printed as pipe tables because they read well in a
+//! terminal and in the book, and because [`read_tables`] can parse them back.
+//!
+//! Rows measured with the method of [`crate::bench`] carry their per-round
+//! `samples`; their table cells show the median with the fastest and slowest
+//! round (`159.3 ms (155.0–170.2)`), and their speedups are paired
+//! (`1.97x (1.93–2.00)`) with a baseline, a ceiling and an efficiency. A row
+//! measured once prints as it always did.
+//!
+//! # The JSON document
+//!
+//! ```text
+//! {
+//!   "cores": 2,                      // what the operating system offers
+//!   "rounds": 5,                     // the rest of the method: only for runs of labkit::bench
+//!   "cores_delivered": 1.97,         // median of the per-round machine checks
+//!   "cores_delivered_min": 1.91,
+//!   "steal": 0.0,                    // fraction of CPU time stolen (null: not reported)
+//!   "disturbed": false,              // cores_delivered < 90 % of cores
+//!   "calibration": [{"one_thread_seconds": 0.021, "all_threads_seconds": 0.0213}, ...],
+//!   "problems": [],                  // median speedups above ceiling + tolerance
+//!   "sources": "fnv1a64:…",          // added by `xtask outputs` to a sidecar
+//!   "rows": [{
+//!     "experiment": "countdown", "variant": "2 threads, no GIL",
+//!     "wall_seconds": 0.41,          // the median round's
+//!     "speedup": 1.97, "speedup_min": 1.93, "speedup_max": 2.0,
+//!     "baseline": "1 thread, no GIL",
+//!     "ceiling": 2.0, "ceiling_tolerance": 0.05, "ceiling_rule": "…", "ceiling_core_bound": true,
+//!     "efficiency": 0.985,
+//!     "cpu_utilisation": 1.98,       // median of the per-round cpu ÷ wall
+//!     "counted": 500000000,          // the experiment's own columns
+//!     "samples": [0.41, 0.40, …],    // wall seconds per round
+//!     "cpu_samples": [0.81, 0.80, …] // CPU seconds per round
+//!   }]
+//! }
+//! ```
 
+use std::path::Path;
 use std::time::Duration;
 
-use serde::Serialize;
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::bench::{Calibration, Ceiling, Method, median, paired_speedups, spread};
+use crate::cli::Common;
 use crate::timing::{Measurement, format_duration};
 
 /// One variant of one experiment and what it cost.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Row {
     /// The experiment (the lab's subcommand), e.g. `weather`.
     pub experiment: String,
     /// The way it was run, e.g. `sequential` or `2 threads`.
     pub variant: String,
-    /// Wall-clock time in seconds.
+    /// Wall-clock time in seconds (the median round's, when there are rounds).
     pub wall_seconds: f64,
-    /// Baseline wall time divided by this row's, when the experiment has a baseline.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// How many times faster than the baseline: the median of the per-round
+    /// ratios for rows with samples, else baseline wall ÷ this row's wall.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speedup: Option<f64>,
-    /// CPU time / wall time, when it was measured.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The slowest and fastest per-round speedup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speedup_min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speedup_max: Option<f64>,
+    /// The variant the speedup is measured against (paired speedups only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// The most the speedup can physically be ([`Ceiling`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceiling: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceiling_tolerance: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceiling_rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceiling_core_bound: Option<bool>,
+    /// Speedup ÷ ceiling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub efficiency: Option<f64>,
+    /// CPU time / wall time, when it was measured (the median round's ratio).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_utilisation: Option<f64>,
     /// Experiment-specific columns, in insertion order (e.g. `result`, `tasks`).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+    /// Wall seconds of each round, in round order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub samples: Option<Vec<f64>>,
+    /// CPU seconds of each round, in round order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_samples: Option<Vec<f64>>,
 }
 
 impl Row {
+    /// A row with a wall time and nothing else.
+    pub fn new(experiment: &str, variant: &str, wall_seconds: f64) -> Row {
+        Row {
+            experiment: experiment.to_string(),
+            variant: variant.to_string(),
+            wall_seconds,
+            speedup: None,
+            speedup_min: None,
+            speedup_max: None,
+            baseline: None,
+            ceiling: None,
+            ceiling_tolerance: None,
+            ceiling_rule: None,
+            ceiling_core_bound: None,
+            efficiency: None,
+            cpu_utilisation: None,
+            extra: Map::new(),
+            samples: None,
+            cpu_samples: None,
+        }
+    }
+
     /// Adds an experiment-specific column (shown in the table, a key in JSON).
     pub fn with(&mut self, key: &str, value: impl Into<Value>) -> &mut Row {
         self.extra.insert(key.to_string(), value.into());
@@ -47,12 +133,42 @@ impl Row {
     pub fn wall(&self) -> Duration {
         Duration::from_secs_f64(self.wall_seconds)
     }
+
+    /// The rounds this row was measured in (1 for a single measurement).
+    pub fn rounds(&self) -> usize {
+        self.samples.as_ref().map_or(1, Vec::len)
+    }
+
+    /// An experiment-specific column as a number (tests read columns such as
+    /// `switches`); panics, naming the column, if it is missing.
+    pub fn number(&self, key: &str) -> f64 {
+        self.extra
+            .get(key)
+            .and_then(Value::as_f64)
+            .unwrap_or_else(|| panic!("{} has no numeric '{key}' column", self.variant))
+    }
+
+    /// Is this row's median speedup above its ceiling plus tolerance?
+    pub fn above_ceiling(&self) -> Option<String> {
+        let (speedup, ceiling) = (self.speedup?, self.ceiling?);
+        let tolerance = self.ceiling_tolerance.unwrap_or(0.0);
+        (speedup > ceiling * (1.0 + tolerance)).then(|| {
+            format!(
+                "the median speedup of {} / {}, {speedup:.2}x, is above its ceiling {ceiling:.2}x + {:.0} %",
+                self.experiment,
+                self.variant,
+                tolerance * 100.0
+            )
+        })
+    }
 }
 
-/// The rows a lab run produced, in the order they were measured.
+/// The rows a lab run produced, in the order they were measured, and how
+/// they were measured.
 #[derive(Debug, Clone, Default)]
 pub struct Results {
     rows: Vec<Row>,
+    method: Option<Method>,
 }
 
 impl Results {
@@ -60,16 +176,15 @@ impl Results {
         Results::default()
     }
 
+    /// Results holding `rows`, measured by no particular method.
+    pub fn from_rows(rows: Vec<Row>) -> Results {
+        Results { rows, method: None }
+    }
+
     /// Records a variant timed by wall clock only.
     pub fn push(&mut self, experiment: &str, variant: &str, wall: Duration) -> &mut Row {
-        self.rows.push(Row {
-            experiment: experiment.to_string(),
-            variant: variant.to_string(),
-            wall_seconds: wall.as_secs_f64(),
-            speedup: None,
-            cpu_utilisation: None,
-            extra: Map::new(),
-        });
+        self.rows
+            .push(Row::new(experiment, variant, wall.as_secs_f64()));
         self.rows.last_mut().expect("just pushed")
     }
 
@@ -80,8 +195,39 @@ impl Results {
         row
     }
 
+    /// Records a variant measured in rounds: `walls` holds its wall seconds
+    /// per round and `cpus` (if measured) its CPU seconds per round, in
+    /// round order. The row's wall time is the median; its `cpu` the median
+    /// of the per-round ratios. This is how rows from outside come in (a
+    /// Python twin's samples), and what [`crate::bench::Run::results`] uses.
+    pub fn push_samples(
+        &mut self,
+        experiment: &str,
+        variant: &str,
+        walls: Vec<f64>,
+        cpus: Option<Vec<f64>>,
+    ) -> &mut Row {
+        assert!(
+            !walls.is_empty(),
+            "{variant}: a row needs at least one sample"
+        );
+        let mut row = Row::new(experiment, variant, median(&walls));
+        if let Some(cpus) = &cpus {
+            let ratios: Vec<f64> = cpus
+                .iter()
+                .zip(&walls)
+                .map(|(cpu, wall)| if *wall > 0.0 { cpu / wall } else { 0.0 })
+                .collect();
+            row.cpu_utilisation = Some(median(&ratios));
+        }
+        row.samples = Some(walls);
+        row.cpu_samples = cpus;
+        self.rows.push(row);
+        self.rows.last_mut().expect("just pushed")
+    }
+
     /// Sets `speedup` on every row of `experiment`: the wall time of its
-    /// `baseline` variant divided by the row's own.
+    /// `baseline` variant divided by the row's own (for rows measured once).
     pub fn speedups_against(&mut self, experiment: &str, baseline: &str) -> anyhow::Result<()> {
         let base = self
             .rows
@@ -99,6 +245,62 @@ impl Results {
         Ok(())
     }
 
+    /// The speedup of `contender` over `baseline` (two variants of
+    /// `experiment` measured in the same interleaved rounds): the median of
+    /// the per-round ratios with their min and max, the `ceiling` it cannot
+    /// physically beat, and the efficiency (speedup ÷ ceiling). Set on the
+    /// contender's row.
+    pub fn paired_speedup(
+        &mut self,
+        experiment: &str,
+        contender: &str,
+        baseline: &str,
+        ceiling: &Ceiling,
+    ) -> Result<()> {
+        let samples = |variant: &str| -> Result<Vec<f64>> {
+            let row = self
+                .get(experiment, variant)
+                .with_context(|| format!("no '{variant}' row in experiment '{experiment}'"))?;
+            row.samples
+                .clone()
+                .with_context(|| format!("{experiment} / {variant} has no per-round samples"))
+        };
+        let speedup = paired_speedups(&samples(baseline)?, &samples(contender)?)
+            .with_context(|| format!("{experiment}: {contender} against {baseline}"))?;
+        let row = self
+            .get_mut(experiment, contender)
+            .expect("found just above");
+        row.speedup = Some(speedup.median);
+        row.speedup_min = Some(speedup.min);
+        row.speedup_max = Some(speedup.max);
+        row.baseline = Some(baseline.to_string());
+        row.ceiling = Some(ceiling.value);
+        row.ceiling_tolerance = Some(ceiling.tolerance);
+        row.ceiling_rule = Some(ceiling.rule.clone());
+        row.ceiling_core_bound = Some(ceiling.core_bound);
+        row.efficiency = Some(speedup.median / ceiling.value);
+        Ok(())
+    }
+
+    /// Records how the rows were measured (done by [`crate::bench::Run::results`]).
+    pub fn set_method(&mut self, method: Method) {
+        self.method = Some(method);
+    }
+
+    /// How the rows were measured, if by [`crate::bench`].
+    pub fn method(&self) -> Option<&Method> {
+        self.method.as_ref()
+    }
+
+    /// Appends the rows of `other` (keeping this one's method, or taking
+    /// `other`'s if this one has none).
+    pub fn extend(&mut self, other: Results) {
+        self.rows.extend(other.rows);
+        if self.method.is_none() {
+            self.method = other.method;
+        }
+    }
+
     pub fn rows(&self) -> &[Row] {
         &self.rows
     }
@@ -110,9 +312,86 @@ impl Results {
             .find(|r| r.experiment == experiment && r.variant == variant)
     }
 
-    /// The rows as a JSON array (what `--json` prints).
+    /// Finds a row by experiment and variant, to add columns to it.
+    pub fn get_mut(&mut self, experiment: &str, variant: &str) -> Option<&mut Row> {
+        self.rows
+            .iter_mut()
+            .find(|r| r.experiment == experiment && r.variant == variant)
+    }
+
+    /// Every median speedup above its ceiling plus tolerance: bugs in the
+    /// experiment, which the output and the JSON both name. A run on a
+    /// disturbed machine has none: a program that shares too few cores with
+    /// other programs gets a share of them that depends on how many threads
+    /// it runs (two threads under one GIL can win more CPU time than one),
+    /// so such a run cannot test a ceiling; [`Results::to_text`] still
+    /// shows what went above.
+    pub fn problems(&self) -> Vec<String> {
+        if self.method.as_ref().is_some_and(Method::disturbed) {
+            return Vec::new();
+        }
+        self.rows.iter().filter_map(Row::above_ceiling).collect()
+    }
+
+    /// The JSON document of these rows (what `--json` prints).
+    pub fn document(&self) -> Document {
+        Document {
+            cores: self
+                .method
+                .as_ref()
+                .map_or_else(crate::os::cores, |m| m.cores),
+            method: self.method.clone(),
+            sources: None,
+            rows: self.rows.clone(),
+        }
+    }
+
+    /// The document as pretty-printed JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.rows).expect("rows are always serialisable")
+        self.document().to_json()
+    }
+
+    /// What a lab prints without `--json`: the method's lines (for rows
+    /// measured with [`crate::bench`]), the table, the ceilings' legend and
+    /// any ceiling problem.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        if let Some(method) = &self.method {
+            for line in method.describe(&self.rows) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+        out.push_str(&self.to_table());
+        let mut legend: Vec<String> = Vec::new();
+        for row in &self.rows {
+            if let (Some(ceiling), Some(rule)) = (row.ceiling, &row.ceiling_rule) {
+                let line = format!(
+                    "ceiling {ceiling:.2}x: {rule} (tolerance {:.0} %)",
+                    row.ceiling_tolerance.unwrap_or(0.0) * 100.0
+                );
+                if !legend.contains(&line) {
+                    legend.push(line);
+                }
+            }
+        }
+        for line in legend {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        for problem in self.problems() {
+            out.push_str(&format!(
+                "{BUG_PREFIX} {problem}: a speedup cannot beat its ceiling, so the baseline or the work is wrong.\n"
+            ));
+        }
+        if self.method.as_ref().is_some_and(Method::disturbed) {
+            for above in self.rows.iter().filter_map(Row::above_ceiling) {
+                out.push_str(&format!(
+                    "{DISTURBED_PREFIX} {above}; the program shared too few cores with other programs, so this run cannot test its ceiling.\n"
+                ));
+            }
+        }
+        out
     }
 
     /// The rows as a pipe table (what a lab prints without `--json`).
@@ -129,8 +408,12 @@ impl Results {
             .rows
             .iter()
             .any(|r| r.experiment != self.rows[0].experiment);
-        let has_speedup = self.rows.iter().any(|r| r.speedup.is_some());
-        let has_cpu = self.rows.iter().any(|r| r.cpu_utilisation.is_some());
+        let has = |f: fn(&Row) -> bool| self.rows.iter().any(f);
+        let has_speedup = has(|r| r.speedup.is_some());
+        let has_baseline = has(|r| r.baseline.is_some());
+        let has_ceiling = has(|r| r.ceiling.is_some());
+        let has_efficiency = has(|r| r.efficiency.is_some());
+        let has_cpu = has(|r| r.cpu_utilisation.is_some());
 
         let mut header: Vec<String> = Vec::new();
         if several {
@@ -140,6 +423,15 @@ impl Results {
         header.push("wall".into());
         if has_speedup {
             header.push("speedup".into());
+        }
+        if has_baseline {
+            header.push("against".into());
+        }
+        if has_ceiling {
+            header.push("ceiling".into());
+        }
+        if has_efficiency {
+            header.push("efficiency".into());
         }
         if has_cpu {
             header.push("cpu".into());
@@ -152,9 +444,18 @@ impl Results {
                 cells.push(row.experiment.clone());
             }
             cells.push(row.variant.clone());
-            cells.push(format_duration(row.wall()));
+            cells.push(wall_cell(row));
             if has_speedup {
-                cells.push(row.speedup.map_or(String::new(), |s| format!("{s:.2}x")));
+                cells.push(speedup_cell(row));
+            }
+            if has_baseline {
+                cells.push(row.baseline.clone().unwrap_or_default());
+            }
+            if has_ceiling {
+                cells.push(row.ceiling.map_or(String::new(), |c| format!("{c:.2}x")));
+            }
+            if has_efficiency {
+                cells.push(row.efficiency.map_or(String::new(), |e| format!("{e:.2}")));
             }
             if has_cpu {
                 cells.push(
@@ -170,13 +471,199 @@ impl Results {
         table(&header, body)
     }
 
-    /// Prints the rows the way the command line asked for.
-    pub fn print(&self, json: bool) {
-        if json {
+    /// Prints the rows the way the command line asked for (the text, or
+    /// with `--json` the JSON document), and with `--json-out PATH` also
+    /// writes the document to PATH.
+    pub fn print(&self, common: &Common) -> Result<()> {
+        if common.json {
             println!("{}", self.to_json());
         } else {
-            print!("{}", self.to_table());
+            print!("{}", self.to_text());
         }
+        if let Some(path) = &common.json_out {
+            self.document().write(path)?;
+        }
+        Ok(())
+    }
+}
+
+/// How a line naming a ceiling violation starts (the transcript check leaves
+/// such lines out of its comparison: they come and go with the noise of a
+/// small rerun; the committed sidecars are checked for them instead).
+pub const BUG_PREFIX: &str = "Bug in this experiment:";
+
+/// How a line naming a speedup above its ceiling in a run on a disturbed
+/// machine starts (left out of the transcript comparison like [`BUG_PREFIX`]).
+pub const DISTURBED_PREFIX: &str = "Above its ceiling on a disturbed machine:";
+
+/// `159.3 ms`, or `159.3 ms (155.0–170.2)` for a row with several samples.
+fn wall_cell(row: &Row) -> String {
+    match &row.samples {
+        Some(samples) if samples.len() > 1 => {
+            let s = spread(samples);
+            let formatted = format_duration(row.wall());
+            let (median, unit) = split_unit(&formatted);
+            let decimals = median.split_once('.').map_or(0, |(_, d)| d.len());
+            let scale = match unit {
+                "s" => 1.0,
+                "ms" => 1e3,
+                "µs" => 1e6,
+                _ => 1e9,
+            };
+            format!(
+                "{median} {unit} ({:.decimals$}–{:.decimals$})",
+                s.min * scale,
+                s.max * scale
+            )
+        }
+        _ => format_duration(row.wall()),
+    }
+}
+
+fn split_unit(text: &str) -> (&str, &str) {
+    text.split_once(' ').unwrap_or((text, ""))
+}
+
+/// `1.97x`, or `1.97x (1.93–2.00)` for a paired speedup.
+fn speedup_cell(row: &Row) -> String {
+    match (row.speedup, row.speedup_min, row.speedup_max) {
+        (Some(s), Some(low), Some(high)) => format!("{s:.2}x ({low:.2}–{high:.2})"),
+        (Some(s), _, _) => format!("{s:.2}x"),
+        _ => String::new(),
+    }
+}
+
+/// The JSON document a lab prints with `--json` and writes with
+/// `--json-out`: the machine and method facts, then the rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The cores the operating system offered.
+    pub cores: usize,
+    /// How the rows were measured, for runs of [`crate::bench`].
+    pub method: Option<Method>,
+    /// The digest of the lab's sources the sidecar was made from (written
+    /// by `xtask outputs`, see [`crate::transcript::source_digest`]).
+    pub sources: Option<String>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct DocumentJson {
+    cores: usize,
+    #[serde(default)]
+    rounds: Option<usize>,
+    #[serde(default)]
+    steal: Option<f64>,
+    #[serde(default)]
+    calibration: Vec<Calibration>,
+    #[serde(default)]
+    sources: Option<String>,
+    rows: Vec<Row>,
+}
+
+impl Document {
+    /// The document as pretty-printed JSON, keys in a fixed order.
+    pub fn to_json(&self) -> String {
+        let mut map = Map::new();
+        map.insert("cores".into(), self.cores.into());
+        if let Some(method) = &self.method {
+            map.insert("rounds".into(), method.rounds.into());
+            let delivered = method.cores_delivered();
+            map.insert("cores_delivered".into(), delivered.map(|d| d.median).into());
+            map.insert(
+                "cores_delivered_min".into(),
+                delivered.map(|d| d.min).into(),
+            );
+            map.insert("steal".into(), method.steal.into());
+            map.insert("disturbed".into(), method.disturbed().into());
+            map.insert(
+                "calibration".into(),
+                serde_json::to_value(&method.calibrations).expect("numbers"),
+            );
+            map.insert("problems".into(), self.results().problems().into());
+        }
+        if let Some(sources) = &self.sources {
+            map.insert("sources".into(), sources.clone().into());
+        }
+        map.insert(
+            "rows".into(),
+            serde_json::to_value(&self.rows).expect("rows are always serialisable"),
+        );
+        serde_json::to_string_pretty(&Value::Object(map)).expect("a JSON value")
+    }
+
+    /// Reads a document back (a sidecar, or what `--json` printed).
+    pub fn from_json(text: &str) -> Result<Document> {
+        let json: DocumentJson = serde_json::from_str(text)
+            .context("expected a JSON document with \"cores\" and \"rows\"")?;
+        let method = json.rounds.map(|rounds| Method {
+            rounds,
+            cores: json.cores,
+            calibrations: json.calibration,
+            steal: json.steal,
+        });
+        Ok(Document {
+            cores: json.cores,
+            method,
+            sources: json.sources,
+            rows: json.rows,
+        })
+    }
+
+    /// Reads a document from a file.
+    pub fn read(path: &Path) -> Result<Document> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        Document::from_json(&text).with_context(|| format!("in {}", path.display()))
+    }
+
+    /// Writes the document to a file.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let mut text = self.to_json();
+        text.push('\n');
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+    }
+
+    /// The rows and method as [`Results`], to render them again.
+    pub fn results(&self) -> Results {
+        Results {
+            rows: self.rows.clone(),
+            method: self.method.clone(),
+        }
+    }
+
+    /// Was the machine limited during the run (see [`Method::disturbed`])?
+    pub fn disturbed(&self) -> bool {
+        self.method.as_ref().is_some_and(Method::disturbed)
+    }
+
+    /// The row `variant` (of `experiment`, when given). Panics naming the
+    /// row if there is none: for claims tests.
+    pub fn row(&self, experiment: Option<&str>, variant: &str) -> &Row {
+        self.rows
+            .iter()
+            .find(|r| r.variant == variant && experiment.is_none_or(|e| r.experiment == e))
+            .unwrap_or_else(|| {
+                let names: Vec<String> = self
+                    .rows
+                    .iter()
+                    .map(|r| format!("{} / {}", r.experiment, r.variant))
+                    .collect();
+                panic!(
+                    "no row {experiment:?} / {variant} (rows: {})",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// Checks that `rows` have the keys every lab promises; a helper for
+/// readers of other labs' JSON (the `choosing` report).
+pub fn rows_of(text: &str) -> Result<Vec<Value>> {
+    let document: Value = serde_json::from_str(text).context("not JSON")?;
+    match document.get("rows") {
+        Some(Value::Array(rows)) => Ok(rows.clone()),
+        _ => bail!("a JSON document without \"rows\""),
     }
 }
 
@@ -236,6 +723,7 @@ pub fn table(header: &[impl AsRef<str>], rows: impl IntoIterator<Item = Vec<Stri
 /// Is `cell` a number, possibly with a unit (`6.004 s`, `1.96x`, `42 %`)?
 /// Such cells are right-aligned; text such as `2 threads` is not a number.
 fn is_number(cell: &str) -> bool {
+    let cell = without_range(cell);
     const UNITS: [&str; 11] = [
         " s", " ms", " µs", " ns", "x", " %", "%", " B", " KiB", " MiB", " GiB",
     ];
@@ -244,6 +732,21 @@ fn is_number(cell: &str) -> bool {
         .find_map(|unit| cell.strip_suffix(unit))
         .unwrap_or(cell);
     !bare.is_empty() && bare.replace(['_', ','], "").parse::<f64>().is_ok()
+}
+
+/// A cell without its bracketed range: `1.97x (1.93–2.00)` is `1.97x`.
+/// (Only a bracket that holds a number, a dash and a number is a range.)
+fn without_range(cell: &str) -> &str {
+    if let Some((value, rest)) = cell.split_once(" (")
+        && let Some(range) = rest.strip_suffix(')')
+        && let Some((low, high)) = range.split_once('–')
+        && low.parse::<f64>().is_ok()
+        && high.parse::<f64>().is_ok()
+    {
+        value
+    } else {
+        cell
+    }
 }
 
 /// A pipe table read back from text: its header and its rows of cells.
@@ -292,7 +795,8 @@ impl Table {
         let text = self
             .cell_in(experiment, variant, column)
             .unwrap_or_else(|| panic!("no {column} cell for {experiment:?} / {variant}"));
-        text.trim_end_matches(['x', '%'])
+        without_range(text)
+            .trim_end_matches(['x', '%'])
             .trim()
             .replace([',', '_'], "")
             .parse()
@@ -305,7 +809,7 @@ impl Table {
         let text = self
             .cell_in(experiment, variant, column)
             .unwrap_or_else(|| panic!("no {column} cell for {experiment:?} / {variant}"));
-        crate::timing::parse_duration(text)
+        crate::timing::parse_duration(without_range(text))
             .unwrap_or_else(|| panic!("{column} of {variant} is {text:?}, not a duration"))
     }
 }
@@ -341,6 +845,7 @@ pub fn read_tables(text: &str) -> Vec<Table> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bench::Ceiling;
 
     fn sample() -> Results {
         let mut results = Results::new();
@@ -364,7 +869,7 @@ mod tests {
 
     #[test]
     fn json_rows_carry_the_required_keys() {
-        let rows: Vec<Value> = serde_json::from_str(&sample().to_json()).unwrap();
+        let rows = rows_of(&sample().to_json()).unwrap();
         for row in &rows {
             for key in ["experiment", "variant", "wall_seconds", "speedup"] {
                 assert!(row.get(key).is_some(), "{key} missing from {row}");
@@ -399,5 +904,152 @@ mod tests {
             Duration::from_secs(6)
         );
         assert_eq!(t.cell_in(Some("other"), "sequential", "wall"), None);
+    }
+
+    fn measured() -> Results {
+        let mut results = Results::new();
+        results.set_method(Method {
+            rounds: 3,
+            cores: 2,
+            calibrations: vec![
+                Calibration {
+                    one_thread_seconds: 0.02,
+                    all_threads_seconds: 0.0202,
+                };
+                3
+            ],
+            steal: Some(0.001),
+        });
+        results.push_samples(
+            "sum",
+            "1 thread",
+            vec![1.0, 1.2, 1.1],
+            Some(vec![1.0, 1.2, 1.1]),
+        );
+        results
+            .push_samples(
+                "sum",
+                "2 threads",
+                vec![0.51, 0.62, 0.55],
+                Some(vec![1.0, 1.2, 1.1]),
+            )
+            .with("counted", 100);
+        results
+            .paired_speedup(
+                "sum",
+                "2 threads",
+                "1 thread",
+                &Ceiling::new(2.0, "two cores"),
+            )
+            .unwrap();
+        results
+    }
+
+    #[test]
+    fn rows_with_rounds_show_medians_spreads_and_paired_speedups() {
+        let results = measured();
+        let row = results.get("sum", "2 threads").unwrap();
+        assert_eq!(row.wall_seconds, 0.55);
+        // Per-round ratios 1/0.51, 1.2/0.62, 1.1/0.55: median 1.96, min 1.94, max 2.0.
+        assert!((row.speedup.unwrap() - 1.0 / 0.51).abs() < 1e-12);
+        assert!((row.speedup_min.unwrap() - 1.2 / 0.62).abs() < 1e-12);
+        assert_eq!(row.speedup_max, Some(2.0));
+        assert_eq!(row.baseline.as_deref(), Some("1 thread"));
+        assert!((row.efficiency.unwrap() - 0.5 / 0.51).abs() < 1e-12);
+        // cpu: the median of the per-round cpu ÷ wall ratios.
+        assert!((row.cpu_utilisation.unwrap() - 1.0 / 0.51).abs() < 1e-12);
+        let text = results.to_text();
+        assert!(
+            text.starts_with("Measured in 3 interleaved rounds on 2 cores"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\nMachine: delivered 1.98 of 2 cores"),
+            "{text}"
+        );
+        let t = &read_tables(&text)[0];
+        assert_eq!(t.cell("1 thread", "wall"), Some("1.100 s (1.000–1.200)"));
+        assert_eq!(t.cell("2 threads", "wall"), Some("550.0 ms (510.0–620.0)"));
+        assert_eq!(t.cell("2 threads", "speedup"), Some("1.96x (1.94–2.00)"));
+        assert_eq!(t.cell("2 threads", "against"), Some("1 thread"));
+        assert_eq!(t.cell("2 threads", "ceiling"), Some("2.00x"));
+        assert_eq!(t.cell("1 thread", "speedup"), Some(""));
+        assert_eq!(t.number_in(None, "2 threads", "speedup"), 1.96);
+        assert_eq!(
+            t.duration_in(None, "2 threads", "wall"),
+            Duration::from_millis(550)
+        );
+        assert!(
+            text.contains("ceiling 2.00x: two cores (tolerance 5 %)"),
+            "{text}"
+        );
+        assert!(!text.contains(BUG_PREFIX));
+        assert!(is_number("1.96x (1.94–2.00)") && is_number("550.0 ms (510.0–620.0)"));
+    }
+
+    #[test]
+    fn a_speedup_above_its_ceiling_is_called_a_bug() {
+        let mut results = measured();
+        results
+            .paired_speedup(
+                "sum",
+                "2 threads",
+                "1 thread",
+                &Ceiling::one_at_a_time("one GIL"),
+            )
+            .unwrap();
+        let problems = results.problems();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("sum / 2 threads, 1.96x, is above its ceiling 1.00x + 5 %"));
+        assert!(results.to_text().contains(BUG_PREFIX));
+        let json: Value = serde_json::from_str(&results.to_json()).unwrap();
+        assert_eq!(json["problems"].as_array().unwrap().len(), 1);
+        // On a disturbed machine it is not called a bug, but still shown.
+        let mut disturbed = results.clone();
+        let mut method = disturbed.method().unwrap().clone();
+        for c in &mut method.calibrations {
+            c.all_threads_seconds = 2.0 * c.one_thread_seconds;
+        }
+        disturbed.set_method(method);
+        assert!(disturbed.problems().is_empty());
+        let text = disturbed.to_text();
+        assert!(
+            !text.contains(BUG_PREFIX) && text.contains(DISTURBED_PREFIX),
+            "{text}"
+        );
+        // Within the tolerance is noise, not a bug.
+        let lenient = Ceiling::new(1.9, "noisy").with_tolerance(0.05);
+        results
+            .paired_speedup("sum", "2 threads", "1 thread", &lenient)
+            .unwrap();
+        assert!(results.problems().is_empty());
+    }
+
+    #[test]
+    fn the_document_renders_back_to_the_same_text() {
+        for results in [measured(), sample()] {
+            let json = results.to_json();
+            let back = Document::from_json(&json).unwrap();
+            assert_eq!(back.rows, results.rows());
+            assert_eq!(back.results().to_text(), results.to_text());
+        }
+        let json: Value = serde_json::from_str(&measured().to_json()).unwrap();
+        for key in [
+            "cores",
+            "rounds",
+            "cores_delivered",
+            "cores_delivered_min",
+            "steal",
+            "disturbed",
+            "calibration",
+            "rows",
+        ] {
+            assert!(json.get(key).is_some(), "{key} missing");
+        }
+        assert_eq!(json["disturbed"], false);
+        assert_eq!(json["rows"][1]["samples"].as_array().unwrap().len(), 3);
+        // A run measured once says nothing about rounds.
+        let once: Value = serde_json::from_str(&sample().to_json()).unwrap();
+        assert!(once.get("rounds").is_none() && once["cores"].as_u64().unwrap() >= 1);
     }
 }

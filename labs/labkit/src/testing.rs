@@ -2,8 +2,8 @@
 //!
 //! Each lab promises the same things to a reader (CONTRIBUTING.md): `--help`
 //! lists the experiments, a bad argument is one line on stderr and exit code
-//! 2, and `--json` prints rows with `experiment`, `variant` and
-//! `wall_seconds`. These helpers run the lab's binary as a child process,
+//! 2, and `--json` prints one document whose rows have `experiment`,
+//! `variant` and `wall_seconds`. These helpers run the lab's binary as a child process,
 //! bounded in time, and assert those promises with messages that say which
 //! arguments broke which one.
 
@@ -68,17 +68,26 @@ pub fn assert_usage_error(bin: &str, args: &[&str], names: &str) {
 }
 
 /// Runs `args` (which should include `--json`) and returns the rows, after
-/// checking that stdout is one JSON array whose rows carry `experiment`,
-/// `variant` and a positive `wall_seconds`.
+/// checking that stdout is one JSON document (see
+/// [`crate::results::Document`]) with `cores` and `rows`, whose rows carry
+/// `experiment`, `variant` and a positive `wall_seconds`.
 pub fn json_rows(bin: &str, args: &[&str]) -> Vec<Value> {
     let out = run(bin, args);
     assert_eq!(out.code, Some(0), "{args:?} failed: {}", out.stderr);
-    let rows: Vec<Value> = serde_json::from_str(&out.stdout).unwrap_or_else(|err| {
+    let document: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|err| {
         panic!(
-            "{args:?}: stdout is not a JSON array ({err}):\n{}",
+            "{args:?}: stdout is not one JSON document ({err}):\n{}",
             out.stdout
         )
     });
+    assert!(
+        document["cores"].as_u64().is_some_and(|c| c >= 1),
+        "{args:?}: the document does not say how many cores: {document}"
+    );
+    let rows = document["rows"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{args:?}: the document has no rows: {document}"))
+        .clone();
     assert!(!rows.is_empty(), "{args:?} printed no rows");
     for row in &rows {
         for key in ["experiment", "variant"] {
@@ -90,6 +99,8 @@ pub fn json_rows(bin: &str, args: &[&str]) -> Vec<Value> {
             "{args:?}: row without wall_seconds: {row}"
         );
     }
+    crate::results::Document::from_json(&out.stdout)
+        .unwrap_or_else(|err| panic!("{args:?}: not a labkit document: {err:#}"));
     rows
 }
 

@@ -142,19 +142,4 @@ mod tests {
         assert_ne!(which, 30);
         assert!(best.wall >= Duration::from_millis(5));
     }
-
-    #[test]
-    fn busy_work_uses_cpu_and_sleeping_does_not() {
-        let (_, busy) = measure(|| {
-            let start = Instant::now();
-            let mut x = 0u64;
-            while start.elapsed() < Duration::from_millis(30) {
-                x = std::hint::black_box(x.wrapping_add(1));
-            }
-        });
-        let (_, idle) = measure(|| std::thread::sleep(Duration::from_millis(30)));
-        // Directions only, with wide margins: the machine is shared and noisy.
-        assert!(busy.cpu > idle.cpu, "busy {busy:?} vs idle {idle:?}");
-        assert!(idle.utilisation() < 0.5, "{idle:?}");
-    }
 }

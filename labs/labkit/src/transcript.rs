@@ -13,15 +13,30 @@
 //!
 //! `cargo run -p xtask -- outputs` runs each line with the release build and
 //! writes `labs/<lab>/outputs/<file>`: a header line saying how it was made
-//! (`$ cargo run --release -p <lab> -- <args>  # 2 cores, rustc ...`), then
-//! the program's standard output, then `[exit status N]` if it was not 0.
+//! (`$ cargo run --release -p <lab> -- <args>  # 2 cores, rustc ..., 5 rounds`),
+//! then the program's standard output, then `[exit status N]` if it was not 0.
+//! The same run writes the **sidecar** `outputs/<name>.json` (the lab's
+//! `--json-out`): the JSON document of the rows the table shows, with every
+//! sample, plus a digest of the lab's own sources ([`source_digest`]). A line
+//! whose run prints no rows has no sidecar. Claims tests read exact numbers
+//! from the sidecar ([`sidecar`]), never the rounded table.
 //!
 //! [`check_lab`], called by every lab's `tests/transcripts.rs`, reruns each
-//! line at a small `--scale` (0.01 unless the line says otherwise) and
-//! compares the output's *shape* with the committed file: numbers and their
-//! units are masked, spacing is squeezed, and everything else must match. A
-//! program changed without regenerating its transcripts fails that test, and
-//! so does a transcript whose lines were edited or deleted by hand.
+//! line at a small `--scale` (0.01 unless the line says otherwise) with
+//! `--rounds 2` and compares the output's *shape* with the committed file:
+//! numbers and their units are masked, spacing is squeezed, the `Machine:`
+//! line is masked whole, and everything else must match. A program changed
+//! without regenerating its transcripts fails that test, and so does a
+//! transcript whose lines were edited or deleted by hand. Where a sidecar is
+//! committed, the test also checks that:
+//!
+//! - the transcript's table (and method lines) are exactly the rendering of
+//!   the sidecar, so a number edited by hand fails ([`check_rendering`]);
+//! - no median speedup in it is above its ceiling plus tolerance;
+//! - it was made from the lab's current sources (else: "regenerate with
+//!   `cargo run -p xtask -- outputs --lab X`"), so a code change that makes
+//!   an experiment slower cannot go unnoticed behind old numbers;
+//! - it has the rows the program now measures.
 //!
 //! A line with `features F` is made by a build with those cargo features
 //! (`cargo run --release -p <lab> --features F -- <args>`), and is checked
@@ -35,8 +50,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 
+use crate::results::{Document, Results};
+
 /// The scale a transcript is rechecked at unless its line says otherwise.
 pub const DEFAULT_CHECK_SCALE: f64 = 0.01;
+
+/// The rounds a transcript is rechecked with: its shape, not its numbers,
+/// is what the rerun checks.
+pub const CHECK_ROUNDS: u32 = 2;
 
 /// How long one rerun of a lab may take in a test before it counts as hung.
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(180);
@@ -59,21 +80,35 @@ pub struct Spec {
 }
 
 impl Spec {
-    /// The arguments for the test's rerun: any `--scale` replaced by the check scale.
+    /// The arguments for the test's rerun: any `--scale` replaced by the
+    /// check scale, and any `--rounds` by [`CHECK_ROUNDS`].
     pub fn check_args(&self) -> Vec<String> {
         let mut args = Vec::new();
         let mut iter = self.args.iter();
         while let Some(arg) = iter.next() {
-            if arg == "--scale" {
+            if arg == "--scale" || arg == "--rounds" {
                 iter.next();
-            } else if !arg.starts_with("--scale=") {
+            } else if !arg.starts_with("--scale=") && !arg.starts_with("--rounds=") {
                 args.push(arg.clone());
             }
         }
         args.push("--scale".into());
         args.push(self.check_scale.to_string());
+        args.push("--rounds".into());
+        args.push(CHECK_ROUNDS.to_string());
         args
     }
+
+    /// The sidecar's file name: `countdown.txt` → `countdown.json`.
+    pub fn sidecar(&self) -> String {
+        sidecar_name(&self.file)
+    }
+}
+
+/// `countdown.txt` → `countdown.json`.
+pub fn sidecar_name(file: &str) -> String {
+    let stem = file.strip_suffix(".txt").unwrap_or(file);
+    format!("{stem}.json")
 }
 
 /// Reads `transcripts.txt` in a lab's directory.
@@ -235,9 +270,32 @@ fn body(captured: &Captured) -> String {
 
 /// Masks what legitimately changes between runs: numbers (with their units)
 /// and the amount of spacing. What is left is the output's shape.
+///
+/// Two kinds of lines depend on the machine rather than the program: the
+/// `Machine:` line of a measured run (its wording changes when the machine
+/// delivered too few cores) is reduced to `Machine:`, and a
+/// [`BUG_PREFIX`](crate::results::BUG_PREFIX) line (a speedup above its
+/// ceiling, which noise can cause in a tiny rerun) is left out; committed
+/// sidecars are checked for ceiling problems instead.
 pub fn mask(text: &str) -> String {
-    text.lines().map(mask_line).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .filter(|line| {
+            !line.starts_with(crate::results::BUG_PREFIX)
+                && !line.starts_with(crate::results::DISTURBED_PREFIX)
+        })
+        .map(|line| {
+            if line.starts_with(MACHINE_PREFIX) {
+                MACHINE_PREFIX.to_string()
+            } else {
+                mask_line(line)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
+
+/// How the line that reports what the machine delivered starts.
+pub const MACHINE_PREFIX: &str = "Machine:";
 
 fn mask_line(line: &str) -> String {
     if line.starts_with("[exit status") {
@@ -317,14 +375,31 @@ pub fn regenerate_lines(
 ) -> Result<Vec<PathBuf>> {
     let outputs = lab_dir.join("outputs");
     std::fs::create_dir_all(&outputs)?;
+    let sources = source_digest(lab_dir)?;
     let mut written = Vec::new();
     for spec in specs(lab_dir)?.into_iter().filter(|s| select(s)) {
+        let sidecar = outputs.join(spec.sidecar());
+        let _ = std::fs::remove_file(&sidecar);
+        let mut args = spec.args.clone();
+        args.push("--json-out".into());
+        args.push(sidecar.to_string_lossy().into_owned());
         let captured = run_bounded(
             bin,
-            &spec.args,
+            &args,
             &[(OUTPUT_DIR_ENV, &outputs)],
-            Duration::from_secs(900),
+            Duration::from_secs(1800),
         )?;
+        let mut stamp = stamp.to_string();
+        // A lab or experiment that prints no rows writes no sidecar.
+        if sidecar.exists() {
+            let mut document = Document::read(&sidecar)?;
+            if let Some(method) = &document.method {
+                stamp.push_str(&format!(", {} rounds", method.rounds));
+            }
+            document.sources = Some(sources.clone());
+            document.write(&sidecar)?;
+            written.push(sidecar);
+        }
         let command = command_line_with_features(lab, &spec.features, &spec.args);
         let text = format!("{command}  # {stamp}\n{}", body(&captured));
         let path = outputs.join(&spec.file);
@@ -332,6 +407,79 @@ pub fn regenerate_lines(
         written.push(path);
     }
     Ok(written)
+}
+
+/// The files of a lab whose change can change its outputs: `Cargo.toml` and
+/// everything under `src/` and `python/`, as paths relative to the lab, sorted.
+/// Only the lab's own files: a change to `labkit` or to another lab does not
+/// make every lab's outputs stale.
+pub fn source_files(lab_dir: &Path) -> Result<Vec<String>> {
+    fn walk(dir: &Path, prefix: &str, into: &mut Vec<String>) -> Result<()> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Ok(());
+        };
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // Hidden files (editors' swap files) and Python's caches are
+            // not sources, and a fresh clone has none of them.
+            if name.starts_with('.') || name == "__pycache__" || name.ends_with(".pyc") {
+                continue;
+            }
+            let relative = format!("{prefix}/{name}");
+            if entry.file_type()?.is_dir() {
+                walk(&entry.path(), &relative, into)?;
+            } else {
+                into.push(relative);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    if lab_dir.join("Cargo.toml").is_file() {
+        files.push("Cargo.toml".to_string());
+    }
+    for dir in ["src", "python"] {
+        walk(&lab_dir.join(dir), dir, &mut files)?;
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// A digest of [`source_files`] (names and contents): `fnv1a64:` and 16
+/// hex digits. FNV-1a is not a cryptographic hash; it only has to notice
+/// that a file changed, and it is ten lines with no dependency.
+pub fn source_digest(lab_dir: &Path) -> Result<String> {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for file in source_files(lab_dir)? {
+        let path = lab_dir.join(&file);
+        let contents =
+            std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        feed(file.as_bytes());
+        feed(&[0]);
+        feed(&(contents.len() as u64).to_le_bytes());
+        feed(&contents);
+    }
+    Ok(format!("fnv1a64:{hash:016x}"))
+}
+
+/// The sidecar of a committed transcript: the JSON document written by the
+/// same run (`outputs/countdown.json` for `countdown.txt`). Claims tests
+/// read exact numbers from it, never the rounded table.
+pub fn sidecar(lab_dir: &Path, file: &str) -> Result<Document> {
+    let path = lab_dir.join("outputs").join(sidecar_name(file));
+    ensure!(
+        path.exists(),
+        "{} is missing: regenerate it with `cargo run -p xtask -- outputs`",
+        path.display()
+    );
+    Document::read(&path)
 }
 
 /// Reads a committed transcript and returns its header and body.
@@ -396,6 +544,11 @@ pub fn check_lab_with_features(
             if name.ends_with(".txt") && !all.iter().any(|s| s.file == name) {
                 problems.push(format!("outputs/{name} is not listed in transcripts.txt"));
             }
+            if name.ends_with(".json") && !all.iter().any(|s| s.sidecar() == name) {
+                problems.push(format!(
+                    "outputs/{name} is the sidecar of no transcript listed in transcripts.txt"
+                ));
+            }
         }
     }
     if problems.is_empty() {
@@ -410,6 +563,12 @@ pub fn check_lab_with_features(
     }
 }
 
+/// Whether every transcript whose program writes a JSON document must have
+/// its sidecar. `false` while the labs' outputs are being regenerated with
+/// sidecars for the first time (a line without one is then only checked for
+/// its shape); to be set once every lab's outputs have been regenerated.
+pub const SIDECARS_REQUIRED: bool = false;
+
 fn check_one(lab: &str, bin: &Path, lab_dir: &Path, spec: &Spec, scratch: &Path) -> Result<()> {
     let (header, committed) = read(lab_dir, &spec.file)?;
     let expected_command = command_line_with_features(lab, &spec.features, &spec.args);
@@ -418,7 +577,11 @@ fn check_one(lab: &str, bin: &Path, lab_dir: &Path, spec: &Spec, scratch: &Path)
         command == expected_command,
         "the header says `{command}` but transcripts.txt says `{expected_command}`"
     );
-    let args = spec.check_args();
+    let fresh_sidecar = scratch.join(spec.sidecar());
+    let _ = std::fs::remove_file(&fresh_sidecar);
+    let mut args = spec.check_args();
+    args.push("--json-out".into());
+    args.push(fresh_sidecar.to_string_lossy().into_owned());
     let captured = run_bounded(bin, &args, &[(OUTPUT_DIR_ENV, scratch)], CHECK_TIMEOUT)?;
     let fresh = body(&captured);
     let (want, got) = (mask(&committed), mask(&fresh));
@@ -438,7 +601,123 @@ fn check_one(lab: &str, bin: &Path, lab_dir: &Path, spec: &Spec, scratch: &Path)
             captured.stderr.trim()
         );
     }
+    // What the program prints is the rendering of the document it writes.
+    let fresh_document = if fresh_sidecar.exists() {
+        let document = Document::read(&fresh_sidecar)?;
+        check_rendering(&fresh, &document)
+            .context("the rerun's output is not the rendering of its own --json-out document")?;
+        Some(document)
+    } else {
+        None
+    };
+    let sidecar_path = lab_dir.join("outputs").join(spec.sidecar());
+    if !sidecar_path.exists() {
+        ensure!(
+            !(SIDECARS_REQUIRED && fresh_document.is_some()),
+            "outputs/{} is missing: the program writes a JSON document for this line",
+            spec.sidecar()
+        );
+        return Ok(());
+    }
+    let sidecar = Document::read(&sidecar_path)?;
+    check_rendering(&committed, &sidecar).with_context(|| {
+        format!(
+            "the numbers in outputs/{} are not those of outputs/{} (edited by hand, or made by different runs)",
+            spec.file,
+            spec.sidecar()
+        )
+    })?;
+    let problems = sidecar.results().problems();
+    ensure!(
+        problems.is_empty(),
+        "outputs/{} holds a speedup above its ceiling, a bug in the experiment: {}",
+        spec.sidecar(),
+        problems.join("; ")
+    );
+    let sources = source_digest(lab_dir)?;
+    ensure!(
+        sidecar.sources.as_deref() == Some(sources.as_str()),
+        "outputs/{} was made from other sources than the lab's current src/, python/ and \
+         Cargo.toml ({} now, {} then): regenerate with `cargo run -p xtask -- outputs --lab {lab}`",
+        spec.file,
+        sources,
+        sidecar.sources.as_deref().unwrap_or("no digest")
+    );
+    let Some(fresh_document) = fresh_document else {
+        bail!(
+            "the program no longer writes a JSON document, but outputs/{} exists",
+            spec.sidecar()
+        );
+    };
+    let names = |document: &Document| -> Vec<String> {
+        document
+            .rows
+            .iter()
+            .map(|row| mask(&format!("{} / {}", row.experiment, row.variant)))
+            .collect()
+    };
+    ensure!(
+        names(&sidecar) == names(&fresh_document),
+        "outputs/{} has other rows than the program now measures:\n  committed: {:?}\n  program:   {:?}",
+        spec.sidecar(),
+        names(&sidecar),
+        names(&fresh_document)
+    );
     Ok(())
+}
+
+/// Checks that `body` (a lab's output) shows what `document` holds: either
+/// the body is the document itself (a `--json` run), or it contains the
+/// document rendered as text (the method's lines, the table, its legend),
+/// or, for a lab that prints one table per experiment, each experiment's table.
+pub fn check_rendering(body: &str, document: &Document) -> Result<()> {
+    let body = body.trim_end();
+    if body.starts_with('{') {
+        let shown = Document::from_json(body)
+            .context("the output looks like JSON but is not a document")?;
+        ensure!(
+            shown.rows == document.rows,
+            "the JSON the run printed has other rows than its sidecar"
+        );
+        return Ok(());
+    }
+    let text = document.results().to_text();
+    if body.contains(text.trim_end()) {
+        return Ok(());
+    }
+    let mut experiments: Vec<&str> = Vec::new();
+    for row in &document.rows {
+        if !experiments.contains(&row.experiment.as_str()) {
+            experiments.push(&row.experiment);
+        }
+    }
+    let per_experiment = experiments.len() > 1
+        && experiments.iter().all(|experiment| {
+            let rows = document.rows.iter().filter(|r| r.experiment == *experiment);
+            let table = Results::from_rows(rows.cloned().collect()).to_table();
+            body.contains(table.trim_end())
+        });
+    if per_experiment {
+        return Ok(());
+    }
+    // Say which line differs, lining the rendering up at its first line.
+    let wanted: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = body.lines().collect();
+    let start = lines
+        .iter()
+        .position(|line| mask(line) == mask(wanted[0]))
+        .unwrap_or(0);
+    let differs = wanted
+        .iter()
+        .enumerate()
+        .find(|(i, want)| lines.get(start + i) != Some(*want))
+        .map(|(i, want)| (lines.get(start + i).copied().unwrap_or("<end>"), *want))
+        .unwrap_or(("<nothing found>", wanted[0]));
+    bail!(
+        "a line of the output differs from its JSON document:\n  shown: {:?}\n  JSON:  {:?}",
+        differs.0,
+        differs.1
+    )
 }
 
 /// The tables in a committed transcript, for tests that check the numbers the
@@ -511,7 +790,7 @@ mod tests {
         assert_eq!(specs[1].check_scale, 0.001);
         assert_eq!(
             specs[1].check_args(),
-            ["powersum", "--json", "--scale", "0.001"]
+            ["powersum", "--json", "--scale", "0.001", "--rounds", "2"]
         );
         assert!(parse_specs("no colon here").is_err());
         assert!(parse_specs("a.txt: x\na.txt: y").is_err());
@@ -537,7 +816,15 @@ mod tests {
             check_scale: 0.01,
             features: vec![],
         };
-        assert_eq!(spec.check_args(), ["w", "--scale", "0.01"]);
+        assert_eq!(spec.check_args(), ["w", "--scale", "0.01", "--rounds", "2"]);
+        assert_eq!(
+            Spec {
+                args: vec!["w".into(), "--rounds".into(), "9".into()],
+                ..spec
+            }
+            .check_args(),
+            ["w", "--scale", "0.01", "--rounds", "2"]
+        );
     }
 
     #[test]
@@ -574,5 +861,59 @@ mod tests {
         )
         .unwrap();
         assert_eq!(body(&ok), "hi\n[exit status 3]\n");
+    }
+
+    #[test]
+    fn a_number_edited_by_hand_no_longer_matches_the_sidecar() {
+        let mut results = crate::Results::new();
+        results
+            .push_samples("sum", "1 thread", vec![1.0, 1.2, 1.1], None)
+            .with("counted", 7);
+        let document = results.document();
+        let body = format!("Adding up.\n{}", results.to_text());
+        check_rendering(&body, &document).unwrap();
+        let edited = body.replace("1.100 s", "1.000 s");
+        let err = check_rendering(&edited, &document).unwrap_err().to_string();
+        assert!(err.contains("1.000 s (1.000–1.200)"), "{err}");
+        // A --json transcript is compared row by row.
+        check_rendering(&results.to_json(), &document).unwrap();
+        let other = results.to_json().replace("1.1", "1.3");
+        assert!(check_rendering(&other, &document).is_err());
+    }
+
+    #[test]
+    fn machine_and_bug_lines_are_masked() {
+        assert_eq!(
+            mask("Machine: delivered 1.98 of 2 cores\n| a |"),
+            mask("Machine: your machine gave this run 1.10 of its 2 cores, so...\n| a |")
+        );
+        let bug = format!("{} the median...\n| a |", crate::results::BUG_PREFIX);
+        assert_eq!(mask(&bug), mask("| a |"));
+    }
+
+    #[test]
+    fn the_source_digest_follows_the_labs_own_files() {
+        let dir = std::env::temp_dir().join(format!("labkit-digest-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::create_dir_all(dir.join("outputs")).unwrap();
+        std::fs::write(dir.join("Cargo.toml"), "[package]").unwrap();
+        std::fs::write(dir.join("src/main.rs"), "fn main() {}").unwrap();
+        let first = source_digest(&dir).unwrap();
+        assert!(
+            first.starts_with("fnv1a64:") && first.len() == 24,
+            "{first}"
+        );
+        std::fs::write(dir.join("outputs/x.txt"), "output").unwrap();
+        std::fs::write(dir.join("src/.main.rs.swp"), "editor").unwrap();
+        assert_eq!(
+            source_digest(&dir).unwrap(),
+            first,
+            "outputs are not sources"
+        );
+        std::fs::write(dir.join("src/main.rs"), "fn main() { }").unwrap();
+        assert_ne!(source_digest(&dir).unwrap(), first);
+        assert_eq!(source_files(&dir).unwrap(), ["Cargo.toml", "src/main.rs"]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -71,7 +71,7 @@ fn run(common: Common, experiment: Experiment) -> Result<()> {
         Experiment::HoldAcrossSleep { sellers } => hold_experiment(&common, sellers, &mut results)?,
         Experiment::Costs { ops } => costs_experiment(&common, ops, &mut results),
     }
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }
 

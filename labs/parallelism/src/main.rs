@@ -151,7 +151,7 @@ fn run_processes(common: Common) -> Result<()> {
     say(format!(
         "Loaves counted in the parent after its children ran: {loaves_after}"
     ));
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }
 
@@ -250,7 +250,7 @@ fn run_timeline(common: Common, count: u32, pool: u32) -> Result<()> {
         results.push_measured(experiment, variant, cost);
     }
     results.speedups_against(experiment, "sequential")?;
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }
 
@@ -293,6 +293,6 @@ fn run_preemption(common: Common) -> Result<()> {
             .with("worst lateness", format_duration(ticks.worst_lateness))
             .with("hog ran", format_duration(ticks.hog_ran));
     }
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }

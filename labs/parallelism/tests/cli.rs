@@ -63,7 +63,7 @@ fn json_rows_report_each_experiment_and_the_speedups() {
     )
     .unwrap();
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
+    let rows = labkit::results::rows_of(&out.stdout).unwrap();
     let variants: Vec<(&str, &str)> = rows
         .iter()
         .map(|row| {

@@ -44,7 +44,8 @@ enum Experiment {
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(2..=8))]
         threads: u32,
         /// Rounds of forced (lockstep) increments per thread, before --scale.
-        #[arg(long, default_value_t = FULL_LOCKSTEP_ROUNDS, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        #[arg(long = "lockstep-rounds", id = "lockstep_rounds", default_value_t = FULL_LOCKSTEP_ROUNDS,
+              value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
         rounds: u64,
         /// Free-running increments per thread, before --scale.
         #[arg(long, default_value_t = FULL_FREE_INCREMENTS, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
@@ -75,7 +76,7 @@ fn run(common: Common, experiment: Experiment) -> Result<()> {
             increments,
         } => counter_experiment(&common, threads as usize, rounds, increments, &mut results),
     }
-    results.print(common.json);
+    results.print(&common)?;
     Ok(())
 }
 
