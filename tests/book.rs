@@ -1127,14 +1127,11 @@ fn the_outputs_name_one_compiler_and_rust_version_is_its_version() {
             }
             let text = fs::read_to_string(&path).unwrap();
             let header = text.lines().next().unwrap_or_default();
-            if let Some(at) = header.find("rustc ") {
-                compilers
-                    .entry(header[at..].trim().to_string())
-                    .or_default()
-                    .push(format!(
-                        "labs/{lab}/outputs/{}",
-                        entry.file_name().to_string_lossy()
-                    ));
+            if let Some(rustc) = labkit::transcript::header_rustc(header) {
+                compilers.entry(rustc).or_default().push(format!(
+                    "labs/{lab}/outputs/{}",
+                    entry.file_name().to_string_lossy()
+                ));
             }
         }
     }

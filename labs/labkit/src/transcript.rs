@@ -739,12 +739,17 @@ pub fn recorded_rustc(lab_dir: &Path) -> Option<String> {
     files.sort();
     files.iter().find_map(|path| {
         let text = std::fs::read_to_string(path).ok()?;
-        let header = text.lines().next()?;
-        let (_, stamp) = header.split_once("  # ")?;
-        stamp
-            .find("rustc ")
-            .map(|at| stamp[at..].trim().to_string())
+        header_rustc(text.lines().next()?)
     })
+}
+
+/// The compiler a transcript's header line names: from `rustc ` to the
+/// closing parenthesis of its version, without what follows (`, 5 rounds`).
+pub fn header_rustc(header: &str) -> Option<String> {
+    let (_, stamp) = header.split_once("  # ")?;
+    let rustc = &stamp[stamp.find("rustc ")?..];
+    let end = rustc.find(')').map_or(rustc.len(), |close| close + 1);
+    Some(rustc[..end].trim().to_string())
 }
 
 /// The compiler in use: what `rustc --version` prints (`$RUSTC` if set).
@@ -777,6 +782,16 @@ pub fn toolchain_note(lab_dir: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_header_names_the_compiler_without_the_rounds() {
+        let header = "$ cargo run --release -p gil -- step  # 2 cores, rustc 1.95.0 (59807616e 2026-04-14), 15 rounds";
+        assert_eq!(
+            header_rustc(header).as_deref(),
+            Some("rustc 1.95.0 (59807616e 2026-04-14)")
+        );
+        assert_eq!(header_rustc("$ cargo run -p x -- y"), None);
+    }
 
     #[test]
     fn specs_parse_with_and_without_options() {
