@@ -17,6 +17,11 @@ use std::sync::{Arc, Mutex};
 
 use mdbook_driver::MDBook;
 
+// The reading path's checks: short cells, self-checks, Python cells, narrow
+// outputs and the fixed pages (issues 14, 15 and 17).
+#[path = "book/reading.rs"]
+mod reading;
+
 // The generator of the appendix "The labs", shared with `xtask lab-pages`.
 #[allow(dead_code)]
 #[path = "../xtask/src/lab_pages.rs"]
@@ -92,8 +97,14 @@ impl Include {
 }
 
 fn includes(chapter: &Chapter) -> Vec<Include> {
+    includes_in(&chapter.file, &chapter.text)
+}
+
+/// The `{{#include}}` and `{{#rustdoc_include}}` directives in `text`, a
+/// part of the chapter `file` (the body of one of its code blocks, say).
+fn includes_in(file: &str, text: &str) -> Vec<Include> {
     let mut found = Vec::new();
-    let mut rest = chapter.text.as_str();
+    let mut rest = text;
     while let Some(start) = rest.find("{{#") {
         let after = &rest[start + 3..];
         let Some(end) = after.find("}}") else { break };
@@ -111,7 +122,7 @@ fn includes(chapter: &Chapter) -> Vec<Include> {
             None => (argument, None),
         };
         found.push(Include {
-            chapter: chapter.file.clone(),
+            chapter: file.to_string(),
             kind: kind.to_string(),
             path: path.to_string(),
             anchor,
@@ -145,6 +156,24 @@ struct Fence {
 }
 
 fn fences(chapter: &Chapter) -> Vec<Fence> {
+    chunks(chapter)
+        .into_iter()
+        .filter_map(|chunk| match chunk {
+            Chunk::Fence(fence) => Some(fence),
+            Chunk::Line { .. } => None,
+        })
+        .collect()
+}
+
+/// A piece of a chapter: a fenced code block whole, or any other line.
+enum Chunk {
+    Line { number: usize, text: String },
+    Fence(Fence),
+}
+
+/// The chapter cut into fenced code blocks and the lines between them (so
+/// that a check reading the prose never reads inside a code block).
+fn chunks(chapter: &Chapter) -> Vec<Chunk> {
     let mut found = Vec::new();
     let mut open: Option<(String, usize, String, String)> = None; // (marker, line, info, body)
     for (number, line) in chapter.text.lines().enumerate() {
@@ -164,19 +193,31 @@ fn fences(chapter: &Chapter) -> Vec<Fence> {
                     && trimmed[marker.len()..].trim().is_empty() =>
             {
                 let (_, start, info, body) = open.take().unwrap();
-                found.push(Fence {
+                found.push(Chunk::Fence(Fence {
                     chapter: chapter.file.clone(),
                     line: start,
                     info,
                     body,
-                });
+                }));
             }
             Some((_, _, _, body)) => {
                 body.push_str(line);
                 body.push('\n');
             }
-            None => {}
+            None => found.push(Chunk::Line {
+                number: number + 1,
+                text: line.to_string(),
+            }),
         }
+    }
+    // A block left open runs to the end of the chapter, as in CommonMark.
+    if let Some((_, start, info, body)) = open {
+        found.push(Chunk::Fence(Fence {
+            chapter: chapter.file.clone(),
+            line: start,
+            info,
+            body,
+        }));
     }
     found
 }
@@ -605,6 +646,8 @@ mod built_book {
             }
         }
         problems.extend(check_svgs(out, chapters));
+        problems.extend(check_self_checks(&pages, out));
+        problems.extend(check_fixed_ids(out, &ids));
         problems.extend(check_search(out, summary));
         problems.dedup(); // a page links a missing file in two places, say
         problems
@@ -725,6 +768,50 @@ mod built_book {
             }
             _ => None,
         }
+    }
+
+    /// In the built page, the first thing a self-check reveals is the
+    /// recording's code block: what a reader sees after opening the box.
+    fn check_self_checks(pages: &[(PathBuf, String)], out: &Path) -> Vec<String> {
+        let open = r#"<details class="check">"#;
+        let mut problems = Vec::new();
+        for (path, html) in pages {
+            let page = path.strip_prefix(out).unwrap().display();
+            for (at, _) in html.match_indices(open) {
+                let revealed = html[at..]
+                    .split_once("</summary>")
+                    .map(|(_, rest)| rest.trim_start());
+                if !revealed.is_some_and(|rest| rest.starts_with("<pre")) {
+                    problems.push(format!(
+                        "{page}: a self-check's revealed part does not start with the recording's code \
+                         block (in the markdown: `<summary>…</summary>` on one line, a blank line, then \
+                         the fenced block with its {{{{#include}}}})"
+                    ));
+                }
+            }
+        }
+        problems
+    }
+
+    /// The section ids other chapters link in the pages PLAN.md fixes
+    /// (`primer.html#barrier`...), in the pages that exist.
+    fn check_fixed_ids(out: &Path, ids: &BTreeMap<PathBuf, BTreeSet<String>>) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (page, wanted) in crate::reading::FIXED_IDS {
+            let Some(found) = ids.get(&out.join(page)) else {
+                continue; // not written yet
+            };
+            for id in *wanted {
+                if !found.contains(*id) {
+                    problems.push(format!(
+                        "{page} has no id \"{id}\", which other chapters link (`{}#{id}`): write its \
+                         heading as PLAN.md, \"Fixed names\", gives it",
+                        page.replace(".html", ".md")
+                    ));
+                }
+            }
+        }
+        problems
     }
 
     /// Every SVG a chapter inlines with `{{#include ....svg}}` is in its page:
