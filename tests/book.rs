@@ -782,10 +782,11 @@ mod built_book {
                     .split_once("</summary>")
                     .map(|(_, rest)| rest.trim_start());
                 if !revealed.is_some_and(|rest| rest.starts_with("<pre")) {
+                    let start: String = revealed.unwrap_or_default().chars().take(60).collect();
                     problems.push(format!(
                         "{page}: a self-check's revealed part does not start with the recording's code \
-                         block (in the markdown: `<summary>…</summary>` on one line, a blank line, then \
-                         the fenced block with its {{{{#include}}}})"
+                         block but with {start:?} (in the markdown: `<summary>…</summary>` on one line, \
+                         a blank line, then the fenced block with its {{{{#include}}}})"
                     ));
                 }
             }

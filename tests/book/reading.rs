@@ -37,7 +37,7 @@ enum Why {
     /// Written before the rule; phase 2 fixes it, then the lead deletes the entry.
     Phase2,
     /// Allowed for good, for this reason. For a long code cell the chapter
-    /// states it in these very words (whitespace aside), so that the reader
+    /// states it in these very words (case and line breaks aside), so that the reader
     /// knows it too.
     Because(&'static str),
 }
@@ -427,9 +427,13 @@ fn allowed<'a>(list: &'a [Allowed], chapter: &str, include: &str) -> Option<&'a 
         .find(|a| glob(a.chapter, chapter) && glob(a.include, include))
 }
 
-/// Text with every run of whitespace made one space (markdown wraps lines).
+/// Text in lower case with every run of whitespace made one space
+/// (markdown wraps lines; a sentence may start with the reason).
 fn squeezed(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Checks the entries of `list`: an entry that allowed nothing this run
@@ -465,7 +469,7 @@ fn check_allowed(
             if !says {
                 problems.push(format!(
                     "src/{}: {list_name} in {HERE} allows {} because \"{reason}\"; the chapter must say \
-                     that to the reader too, in those words, next to the cell",
+                     that to the reader too, in those words (near the cell)",
                     entry.chapter, entry.include
                 ));
             }
