@@ -951,18 +951,27 @@ fn output_cells_fit_the_page_width() {
                     .nth(1)
                     .unwrap_or("X")
                     .to_string();
-                let header = if include.anchor.is_none() && wide[0].0 == 1 {
-                    " Line 1 is the header `xtask outputs` writes (the command, then the machine): \
-                     a shorter command narrows it."
-                } else {
-                    ""
-                };
+                let mut hints = String::new();
+                if include.anchor.is_none() && wide[0].0 == 1 {
+                    hints.push_str(
+                        " Line 1 is the header `xtask outputs` writes (the command, then the \
+                         machine): a shorter command narrows it.",
+                    );
+                }
+                let lines: Vec<&str> = text.lines().collect();
+                if wide.iter().any(|&(n, _)| lines[n - 1].starts_with('|')) {
+                    hints.push_str(
+                        " Its wide rows are a table `labkit::results::table` lays out \
+                         (labs/labkit/src/results.rs, every lab's tables): narrowing the layout \
+                         there narrows them all.",
+                    );
+                }
                 problems.push(format!(
                     "{}: {} has {} line{} wider than {MAX_OUTPUT_COLUMNS} characters (the widest, line {line} \
                      of the {}, {width}): a reader scrolls sideways. Make the lab print it narrower \
                      (split the table, shorter headings, fewer columns) and regenerate it \
                      (`cargo run -p xtask -- outputs --lab {lab}`), or add it to WIDE_OUTPUTS in {HERE} \
-                     with `Why::Because(\"the reason\")`.{header}",
+                     with `Why::Because(\"the reason\")`.{hints}",
                     place(&fence),
                     repo_path(&include),
                     wide.len(),
