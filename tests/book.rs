@@ -1204,7 +1204,7 @@ fn publish_libraries(run_libs: &Path) -> std::io::Result<()> {
 
 #[test]
 fn the_outputs_name_one_compiler_and_rust_version_is_its_version() {
-    // Every transcript's first line ends with `# N cores, rustc X.Y.Z (...)`.
+    // Every transcript's stamp (the line after its command) names `rustc X.Y.Z (...)`.
     let mut compilers: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for lab in lab_pages::labs(root()) {
         let outputs = root().join("labs").join(&lab).join("outputs");
@@ -1214,8 +1214,7 @@ fn the_outputs_name_one_compiler_and_rust_version_is_its_version() {
                 continue;
             }
             let text = fs::read_to_string(&path).unwrap();
-            let header = text.lines().next().unwrap_or_default();
-            if let Some(rustc) = labkit::transcript::header_rustc(header) {
+            if let Some(rustc) = labkit::transcript::transcript_rustc(&text) {
                 compilers.entry(rustc).or_default().push(format!(
                     "labs/{lab}/outputs/{}",
                     entry.file_name().to_string_lossy()

@@ -157,9 +157,6 @@ const WIDE_OUTPUTS: &[Allowed] = &[
     ),
     phase2("event-loops.md", "../labs/event-loop/outputs/scale.txt"),
     phase2("gil.md", "../labs/gil/outputs/step.txt"),
-    phase2("gil.md", "../labs/gil/outputs/countdown.txt"),
-    phase2("gil.md", "../labs/gil/outputs/fib.txt"),
-    phase2("gil.md", "../labs/gil/outputs/powersum.txt"),
     phase2("locks.md", "../labs/locks/outputs/bank-locked.txt"),
     phase2("locks.md", "../labs/locks/outputs/hold-across-sleep.txt"),
     phase2(

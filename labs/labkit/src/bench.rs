@@ -279,58 +279,54 @@ impl Method {
     pub fn describe(&self, rows: &[Row]) -> Vec<String> {
         let rounds = self.rounds;
         let mut lines = vec![format!(
-            "Measured in {rounds} interleaved round{} on {} core{}: a time is the median of the rounds \
-             (fastest–slowest in brackets), a speedup the median of the per-round ratios.",
+            "Measured in {rounds} interleaved round{} on {} core{}: medians, fastest–slowest round in brackets.",
             if rounds == 1 { "" } else { "s" },
             self.cores,
             if self.cores == 1 { "" } else { "s" },
         )];
         let steal = match self.steal {
-            Some(steal) => format!("steal time {:.1} %", steal * 100.0),
-            None => "steal time not reported by this system".to_string(),
+            Some(steal) => format!("steal {:.1} %", steal * 100.0),
+            None => "steal not reported".to_string(),
         };
         let Some(delivered) = self.cores_delivered() else {
-            lines.push(format!("Machine: not checked; {steal}."));
+            lines.push(format!("{MACHINE} not checked; {steal}."));
             return lines;
         };
+        let checks = self.calibrations.len();
         if self.disturbed() {
-            let mut line = format!(
-                "Machine: your machine gave this run {:.2} of its {} cores (median of {} checks, lowest {:.2}; {steal}), \
-                 so the machine, not the program, limited the speedups",
-                delivered.median,
-                self.cores,
-                self.calibrations.len(),
-                delivered.min
-            );
-            let reached: Vec<String> = rows
+            // Several short lines, each starting with the prefix, so that an
+            // output cell stays narrow (the transcript check folds them into one).
+            lines.push(format!(
+                "{MACHINE} your machine gave this run {:.2} of its {} cores (lowest {:.2} of {checks} checks; {steal}),",
+                delivered.median, self.cores, delivered.min
+            ));
+            lines.push(format!(
+                "{MACHINE} so the machine, not the program, limited the speedups."
+            ));
+            for row in rows
                 .iter()
                 .filter(|row| row.ceiling_core_bound == Some(true))
-                .filter_map(|row| {
-                    let speedup = row.speedup?;
-                    Some(format!(
-                        "{} reached {:.2} of them ({speedup:.2}x)",
+            {
+                if let Some(speedup) = row.speedup {
+                    lines.push(format!(
+                        "{MACHINE} {} reached {:.2} of the cores delivered ({speedup:.2}x).",
                         row.variant,
                         speedup / delivered.median
-                    ))
-                })
-                .collect();
-            if !reached.is_empty() {
-                line.push_str(&format!(": {}", reached.join("; ")));
+                    ));
+                }
             }
-            line.push('.');
-            lines.push(line);
         } else {
             lines.push(format!(
-                "Machine: delivered {:.2} of {} cores (median of {} checks, lowest {:.2}); {steal}.",
-                delivered.median,
-                self.cores,
-                self.calibrations.len(),
-                delivered.min
+                "{MACHINE} delivered {:.2} of {} cores (lowest {:.2} of {checks} checks); {steal}.",
+                delivered.median, self.cores, delivered.min
             ));
         }
         lines
     }
 }
+
+/// How every line about what the machine delivered starts.
+const MACHINE: &str = crate::transcript::MACHINE_PREFIX;
 
 impl fmt::Display for Spread {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -687,13 +683,18 @@ mod tests {
         let mut row = Row::new("x", "2 threads", 0.1);
         row.speedup = Some(1.08);
         row.ceiling_core_bound = Some(true);
-        let line = &busy.describe(&[row])[1];
+        let lines = busy.describe(&[row]);
+        assert!(
+            lines[1..].iter().all(|l| l.starts_with("Machine: ")),
+            "{lines:?}"
+        );
+        let line = lines[1..].join(" ");
         assert!(
             line.contains("your machine gave this run 1.10 of its 2 cores"),
             "{line}"
         );
         assert!(
-            line.contains("2 threads reached 0.98 of them (1.08x)"),
+            line.contains("2 threads reached 0.98 of the cores delivered (1.08x)"),
             "{line}"
         );
         // One core is never disturbed: there is nothing to share.

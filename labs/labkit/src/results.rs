@@ -380,21 +380,28 @@ impl Results {
             out.push('\n');
         }
         for problem in self.problems() {
-            out.push_str(&format!(
-                "{BUG_PREFIX} {problem}: a speedup cannot beat its ceiling, so the baseline or the work is wrong.\n"
-            ));
+            out.push_str(&wrapped(&format!(
+                "{BUG_PREFIX} {problem}: a speedup cannot beat its ceiling, so the baseline or the work is wrong."
+            )));
         }
         if self.method.as_ref().is_some_and(Method::disturbed) {
             for above in self.rows.iter().filter_map(Row::above_ceiling) {
-                out.push_str(&format!(
-                    "{DISTURBED_PREFIX} {above}; the program shared too few cores with other programs, so this run cannot test its ceiling.\n"
-                ));
+                out.push_str(&wrapped(&format!(
+                    "{DISTURBED_PREFIX} {above}; the program shared too few cores with other programs, so this run cannot test its ceiling."
+                )));
             }
         }
         out
     }
 
-    /// The rows as a pipe table (what a lab prints without `--json`).
+    /// The rows as pipe tables (what a lab prints without `--json`).
+    ///
+    /// Rows measured once print as one table, with a `speedup` column if
+    /// the experiment has one. Rows with paired speedups (measured in
+    /// rounds) print as two tables, so that an output cell stays within
+    /// about 100 columns: the times (wall with its spread, cpu and the
+    /// experiment's own columns), then the speedups (each with its baseline,
+    /// ceiling and efficiency).
     pub fn to_table(&self) -> String {
         let mut extra_keys: Vec<&str> = Vec::new();
         for row in &self.rows {
@@ -409,10 +416,8 @@ impl Results {
             .iter()
             .any(|r| r.experiment != self.rows[0].experiment);
         let has = |f: fn(&Row) -> bool| self.rows.iter().any(f);
+        let paired = has(|r| r.baseline.is_some());
         let has_speedup = has(|r| r.speedup.is_some());
-        let has_baseline = has(|r| r.baseline.is_some());
-        let has_ceiling = has(|r| r.ceiling.is_some());
-        let has_efficiency = has(|r| r.efficiency.is_some());
         let has_cpu = has(|r| r.cpu_utilisation.is_some());
 
         let mut header: Vec<String> = Vec::new();
@@ -421,17 +426,8 @@ impl Results {
         }
         header.push("variant".into());
         header.push("wall".into());
-        if has_speedup {
+        if has_speedup && !paired {
             header.push("speedup".into());
-        }
-        if has_baseline {
-            header.push("against".into());
-        }
-        if has_ceiling {
-            header.push("ceiling".into());
-        }
-        if has_efficiency {
-            header.push("efficiency".into());
         }
         if has_cpu {
             header.push("cpu".into());
@@ -445,17 +441,8 @@ impl Results {
             }
             cells.push(row.variant.clone());
             cells.push(wall_cell(row));
-            if has_speedup {
+            if has_speedup && !paired {
                 cells.push(speedup_cell(row));
-            }
-            if has_baseline {
-                cells.push(row.baseline.clone().unwrap_or_default());
-            }
-            if has_ceiling {
-                cells.push(row.ceiling.map_or(String::new(), |c| format!("{c:.2}x")));
-            }
-            if has_efficiency {
-                cells.push(row.efficiency.map_or(String::new(), |e| format!("{e:.2}")));
             }
             if has_cpu {
                 cells.push(
@@ -468,6 +455,37 @@ impl Results {
             }
             cells
         });
+        let mut out = table(&header, body);
+        if paired {
+            out.push('\n');
+            out.push_str(&self.speedup_table(several));
+        }
+        out
+    }
+
+    /// The second table of a measured run: one row per paired speedup.
+    fn speedup_table(&self, several: bool) -> String {
+        let mut header: Vec<&str> = Vec::new();
+        if several {
+            header.push("experiment");
+        }
+        header.extend(["variant", "over", "speedup", "ceiling", "efficiency"]);
+        let body = self
+            .rows
+            .iter()
+            .filter(|row| row.speedup.is_some())
+            .map(|row| {
+                let mut cells = Vec::new();
+                if several {
+                    cells.push(row.experiment.clone());
+                }
+                cells.push(row.variant.clone());
+                cells.push(row.baseline.clone().unwrap_or_default());
+                cells.push(speedup_cell(row));
+                cells.push(row.ceiling.map_or(String::new(), |c| format!("{c:.2}x")));
+                cells.push(row.efficiency.map_or(String::new(), |e| format!("{e:.2}")));
+                cells
+            });
         table(&header, body)
     }
 
@@ -495,6 +513,33 @@ pub const BUG_PREFIX: &str = "Bug in this experiment:";
 /// How a line naming a speedup above its ceiling in a run on a disturbed
 /// machine starts (left out of the transcript comparison like [`BUG_PREFIX`]).
 pub const DISTURBED_PREFIX: &str = "Above its ceiling on a disturbed machine:";
+
+/// The widest line a lab prints, so that an output cell reads without
+/// scrolling at the book's default width.
+pub const WIDTH: usize = 100;
+
+/// `text` broken at spaces into lines of at most [`WIDTH`] characters, the
+/// lines after the first indented by two spaces (the transcript check drops
+/// such a continuation together with the line it continues), each ending
+/// with a newline.
+pub fn wrapped(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.trim().is_empty() && line.chars().count() + 1 + word.chars().count() > WIDTH {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from(" ");
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
 
 /// `159.3 ms`, or `159.3 ms (155.0–170.2)` for a row with several samples.
 fn wall_cell(row: &Row) -> String {
@@ -967,24 +1012,44 @@ mod tests {
             text.contains("\nMachine: delivered 1.98 of 2 cores"),
             "{text}"
         );
-        let t = &read_tables(&text)[0];
+        let tables = read_tables(&text);
+        let (t, s) = (&tables[0], &tables[1]);
         assert_eq!(t.cell("1 thread", "wall"), Some("1.100 s (1.000–1.200)"));
         assert_eq!(t.cell("2 threads", "wall"), Some("550.0 ms (510.0–620.0)"));
-        assert_eq!(t.cell("2 threads", "speedup"), Some("1.96x (1.94–2.00)"));
-        assert_eq!(t.cell("2 threads", "against"), Some("1 thread"));
-        assert_eq!(t.cell("2 threads", "ceiling"), Some("2.00x"));
-        assert_eq!(t.cell("1 thread", "speedup"), Some(""));
-        assert_eq!(t.number_in(None, "2 threads", "speedup"), 1.96);
         assert_eq!(
             t.duration_in(None, "2 threads", "wall"),
             Duration::from_millis(550)
         );
+        assert_eq!(s.cell("2 threads", "speedup"), Some("1.96x (1.94–2.00)"));
+        assert_eq!(s.cell("2 threads", "over"), Some("1 thread"));
+        assert_eq!(s.cell("2 threads", "ceiling"), Some("2.00x"));
+        assert_eq!(s.cell("1 thread", "speedup"), None);
+        assert_eq!(s.number_in(None, "2 threads", "speedup"), 1.96);
+        for line in text.lines() {
+            assert!(line.chars().count() <= WIDTH, "wider than {WIDTH}: {line}");
+        }
         assert!(
             text.contains("ceiling 2.00x: two cores (tolerance 5 %)"),
             "{text}"
         );
         assert!(!text.contains(BUG_PREFIX));
         assert!(is_number("1.96x (1.94–2.00)") && is_number("550.0 ms (510.0–620.0)"));
+    }
+
+    #[test]
+    fn long_lines_wrap_with_indented_continuations() {
+        let text = format!("{BUG_PREFIX} {}", "word ".repeat(60));
+        let wrapped_text = wrapped(text.trim());
+        let lines: Vec<&str> = wrapped_text.lines().collect();
+        assert!(lines.len() > 2, "{lines:?}");
+        assert!(lines[0].starts_with(BUG_PREFIX));
+        assert!(
+            lines[1..]
+                .iter()
+                .all(|l| l.starts_with("  ") && !l.starts_with("   "))
+        );
+        assert!(lines.iter().all(|l| l.chars().count() <= WIDTH));
+        assert_eq!(wrapped("short"), "short\n");
     }
 
     #[test]

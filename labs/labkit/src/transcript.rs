@@ -12,9 +12,9 @@
 //! ```
 //!
 //! `cargo run -p xtask -- outputs` runs each line with the release build and
-//! writes `labs/<lab>/outputs/<file>`: a header line saying how it was made
-//! (`$ cargo run --release -p <lab> -- <args>  # 2 cores, rustc ..., 5 rounds`),
-//! then the program's standard output, then `[exit status N]` if it was not 0.
+//! writes `labs/<lab>/outputs/<file>`: the command that made it
+//! (`$ cargo run --release -p <lab> -- <args>`), a stamp line saying how
+//! (`# 2 cores, rustc ..., 5 rounds`), then the program's standard output, then `[exit status N]` if it was not 0.
 //! The same run writes the **sidecar** `outputs/<name>.json` (the lab's
 //! `--json-out`): the JSON document of the rows the table shows, with every
 //! sample, plus a digest of the lab's own sources ([`source_digest`]). A line
@@ -278,10 +278,14 @@ fn body(captured: &Captured) -> String {
 /// ceiling, which noise can cause in a tiny rerun) is left out; committed
 /// sidecars are checked for ceiling problems instead.
 pub fn mask(text: &str) -> String {
+    let mut dropping = false;
     text.lines()
         .filter(|line| {
-            !line.starts_with(crate::results::BUG_PREFIX)
-                && !line.starts_with(crate::results::DISTURBED_PREFIX)
+            // A dropped line's wrapped continuation (indented) goes with it.
+            dropping = line.starts_with(crate::results::BUG_PREFIX)
+                || line.starts_with(crate::results::DISTURBED_PREFIX)
+                || (dropping && line.starts_with("  "));
+            !dropping
         })
         .map(|line| {
             if line.starts_with(MACHINE_PREFIX) {
@@ -290,7 +294,13 @@ pub fn mask(text: &str) -> String {
                 mask_line(line)
             }
         })
-        .collect::<Vec<_>>()
+        .fold(Vec::<String>::new(), |mut lines, line| {
+            // A disturbed run explains itself in several `Machine:` lines.
+            if !(line == MACHINE_PREFIX && lines.last().is_some_and(|l| l == MACHINE_PREFIX)) {
+                lines.push(line);
+            }
+            lines
+        })
         .join("\n")
 }
 
@@ -358,8 +368,8 @@ pub fn output_dir(lab: &str) -> PathBuf {
 }
 
 /// Runs every line of a lab's `transcripts.txt` with `bin` and writes the
-/// files into `outputs/`. `stamp` is what follows `#` on the header line
-/// (cores and compiler version).
+/// files into `outputs/`. `stamp` is what follows `# ` on the line after
+/// the command (cores and compiler version).
 pub fn regenerate(lab: &str, bin: &Path, lab_dir: &Path, stamp: &str) -> Result<Vec<PathBuf>> {
     regenerate_lines(lab, bin, lab_dir, stamp, &|spec| spec.features.is_empty())
 }
@@ -401,7 +411,9 @@ pub fn regenerate_lines(
             written.push(sidecar);
         }
         let command = command_line_with_features(lab, &spec.features, &spec.args);
-        let text = format!("{command}  # {stamp}\n{}", body(&captured));
+        // The command on a line of its own, the stamp on the next: a long
+        // command and its stamp together would be wider than an output cell.
+        let text = format!("{command}\n{STAMP_PREFIX}{stamp}\n{}", body(&captured));
         let path = outputs.join(&spec.file);
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
         written.push(path);
@@ -492,8 +504,17 @@ pub fn read(lab_dir: &Path, file: &str) -> Result<(String, String)> {
         )
     })?;
     let (header, body) = text.split_once('\n').unwrap_or((&text, ""));
+    // The stamp line (`# 2 cores, rustc ...`) is part of the header.
+    let body = match body.split_once('\n') {
+        Some((stamp, rest)) if stamp.starts_with(STAMP_PREFIX) => rest,
+        _ => body,
+    };
     Ok((header.to_string(), body.to_string()))
 }
+
+/// How the line after a transcript's command starts: it says how the
+/// transcript was made (`# 2 cores, rustc 1.95.0 (...), 5 rounds`).
+pub const STAMP_PREFIX: &str = "# ";
 
 /// Checks every transcript of a lab against a fresh run at a small scale.
 ///
@@ -727,7 +748,7 @@ pub fn tables(lab_dir: &Path, file: &str) -> Result<Vec<crate::results::Table>> 
     Ok(crate::results::read_tables(&body))
 }
 
-/// The compiler a lab's transcripts were made with, as their header lines
+/// The compiler a lab's transcripts were made with, as their stamps
 /// name it (`rustc 1.95.0 (59807616e 2026-04-14)`); the first one found.
 pub fn recorded_rustc(lab_dir: &Path) -> Option<String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(lab_dir.join("outputs"))
@@ -739,14 +760,21 @@ pub fn recorded_rustc(lab_dir: &Path) -> Option<String> {
     files.sort();
     files.iter().find_map(|path| {
         let text = std::fs::read_to_string(path).ok()?;
-        header_rustc(text.lines().next()?)
+        transcript_rustc(&text)
     })
 }
 
-/// The compiler a transcript's header line names: from `rustc ` to the
-/// closing parenthesis of its version, without what follows (`, 5 rounds`).
-pub fn header_rustc(header: &str) -> Option<String> {
-    let (_, stamp) = header.split_once("  # ")?;
+/// The compiler a transcript's stamp names: from `rustc ` to the closing
+/// parenthesis of its version, without what follows (`, 5 rounds`). The
+/// stamp is the line after the command (or, in transcripts made before the
+/// stamp had a line of its own, the end of the command line after `  # `).
+pub fn transcript_rustc(text: &str) -> Option<String> {
+    let mut lines = text.lines();
+    let command = lines.next()?;
+    let stamp = match lines.next() {
+        Some(line) if line.starts_with(STAMP_PREFIX) => line,
+        _ => command.split_once("  # ")?.1,
+    };
     let rustc = &stamp[stamp.find("rustc ")?..];
     let end = rustc.find(')').map_or(rustc.len(), |close| close + 1);
     Some(rustc[..end].trim().to_string())
@@ -784,13 +812,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_header_names_the_compiler_without_the_rounds() {
-        let header = "$ cargo run --release -p gil -- step  # 2 cores, rustc 1.95.0 (59807616e 2026-04-14), 15 rounds";
-        assert_eq!(
-            header_rustc(header).as_deref(),
-            Some("rustc 1.95.0 (59807616e 2026-04-14)")
-        );
-        assert_eq!(header_rustc("$ cargo run -p x -- y"), None);
+    fn the_stamp_names_the_compiler_without_the_rounds() {
+        let rustc = Some("rustc 1.95.0 (59807616e 2026-04-14)");
+        let text = "$ cargo run --release -p gil -- step\n# 2 cores, rustc 1.95.0 (59807616e 2026-04-14), 15 rounds\nout\n";
+        assert_eq!(transcript_rustc(text).as_deref(), rustc);
+        let old = "$ cargo run --release -p gil -- step  # 2 cores, rustc 1.95.0 (59807616e 2026-04-14)\nout\n";
+        assert_eq!(transcript_rustc(old).as_deref(), rustc);
+        assert_eq!(transcript_rustc("$ cargo run -p x -- y\nout\n"), None);
     }
 
     #[test]
@@ -900,9 +928,16 @@ mod tests {
     fn machine_and_bug_lines_are_masked() {
         assert_eq!(
             mask("Machine: delivered 1.98 of 2 cores\n| a |"),
-            mask("Machine: your machine gave this run 1.10 of its 2 cores, so...\n| a |")
+            mask(
+                "Machine: your machine gave this run 1.10 of its 2 cores,\n\
+                 Machine: so the machine, not the program, limited the speedups.\n\
+                 Machine: 2 threads reached 0.98 of the cores delivered (1.08x).\n| a |"
+            )
         );
-        let bug = format!("{} the median...\n| a |", crate::results::BUG_PREFIX);
+        let bug = format!(
+            "{} the median...\n  ...wrapped\n| a |",
+            crate::results::BUG_PREFIX
+        );
         assert_eq!(mask(&bug), mask("| a |"));
     }
 
