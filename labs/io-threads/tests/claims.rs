@@ -88,7 +88,7 @@ fn one_device_behind_a_lock_waits_one_at_a_time_and_a_logger_batches() {
 }
 
 #[test]
-fn the_exercise_keeps_the_locked_files_promise_in_less_than_half_its_time() {
+fn the_exercise_keeps_the_locked_files_promise_in_about_half_its_time() {
     let d = sidecar("flush.txt");
     let flush = d.row(None, "flush each line");
     assert_eq!(flush.baseline.as_deref(), Some("locked file"));
