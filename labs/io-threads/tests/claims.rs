@@ -92,9 +92,9 @@ fn the_exercise_keeps_the_locked_files_promise_in_about_half_its_time() {
     let d = sidecar("flush.txt");
     let flush = d.row(None, "flush each line");
     assert_eq!(flush.baseline.as_deref(), Some("locked file"));
-    // "between 2 s and 3 s": each event waits for a batch's device wait,
-    // often for the one after it.
-    in_range("flush each line (s)", flush.wall_seconds, 2.0, 3.2);
+    // "between 2 s and 3 s": each event waits for a batch's device wait
+    // (the floor, 2 s), sometimes for the one after it too.
+    in_range("flush each line (s)", flush.wall_seconds, 2.0, 3.0);
     // "about twice as fast as the locked file", with its spread.
     in_range(
         "speedup over the locked file",
@@ -102,7 +102,8 @@ fn the_exercise_keeps_the_locked_files_promise_in_about_half_its_time() {
         1.6,
         2.6,
     );
-    in_range("syncs", flush.number("syncs"), 10.0, 30.0);
+    // "the syncs column counts the batches": at least one per event.
+    in_range("syncs", flush.number("syncs"), 10.0, 50.0);
 }
 
 #[test]
@@ -156,4 +157,8 @@ fn cpython_waits_as_rust_does() {
     near_ceiling(to_thread, 0.75);
     let locked = d.row(Some("agent, CPython"), "locked file");
     near_ceiling(locked, 0.9);
+    // "the cpu column stays near zero on both sides"
+    for row in &d.rows {
+        assert!(row.cpu_utilisation.unwrap() < 0.1, "{row:?}");
+    }
 }
