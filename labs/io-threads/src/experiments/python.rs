@@ -89,7 +89,7 @@ pub fn run(common: &Common, args: &Args) -> Result<()> {
                 &mut results,
                 "async, CPython",
                 "to_thread",
-                5,
+                tasks_args.files, // the twin's FILES: the Python material's five
                 delay,
                 in_flight,
             )?;
