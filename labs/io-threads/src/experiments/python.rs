@@ -75,10 +75,11 @@ pub fn run(common: &Common, args: &Args) -> Result<()> {
         Ok(logs) => {
             let logger = run_twin(python, LOGGER_THREAD, &twin_args, timeout)?;
             common.say(format!(
-                "{} ({}), measured here in {} interleaved rounds, beside the Rust.",
+                "{} ({}), measured here in {} interleaved round{}, beside the Rust.",
                 logs.interpreter.label(),
                 python.display(),
-                logs.rounds
+                logs.rounds,
+                if logs.rounds == 1 { "" } else { "s" }
             ));
             push_twin_rows(&mut results, &logs);
             push_twin_rows(&mut results, &logger);

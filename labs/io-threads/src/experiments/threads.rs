@@ -43,15 +43,15 @@ pub fn run(common: &Common, args: &Args) -> Result<Results> {
     let job = common.scale.duration(JOB);
     let keep_alive = common.scale.duration(KEEP_ALIVE);
     common.say(format!(
-        "{jobs} blocking jobs of {} each through spawn_blocking on a one-thread runtime; \
-         idle blocking threads exit after {} (thread_keep_alive).",
-        format_duration(job),
+        "{jobs} blocking jobs of {} each through spawn_blocking on a one-thread runtime;",
+        format_duration(job)
+    ));
+    common.say(format!(
+        "idle blocking threads exit after {} (thread_keep_alive). One run per limit.",
         format_duration(keep_alive)
     ));
-    common.say(
-        "Threads of this process (/proc/self/status) before the runtime, once every job \
-         was handed over, when the last job ended, and after the keep-alive. One run each.",
-    );
+    common.say("Threads of this process (/proc/self/status): before the runtime, once every job");
+    common.say("was handed over, when the last job ended, and after the keep-alive.");
     let mut limits = vec![TOKIO_BLOCKING_LIMIT, limit];
     limits.dedup();
     let mut results = Results::new();
