@@ -300,9 +300,14 @@ impl Method {
                 "{MACHINE} your machine gave this run {:.2} of its {} cores (lowest {:.2} of {checks} checks; {steal}),",
                 delivered.median, self.cores, delivered.min
             ));
-            lines.push(format!(
-                "{MACHINE} so the machine, not the program, limited the speedups."
-            ));
+            let core_bound = rows.iter().any(|row| row.ceiling_core_bound == Some(true));
+            lines.push(if core_bound {
+                format!("{MACHINE} so the machine, not the program, limited the speedups.")
+            } else {
+                // Waiting needs no cores: too few of them slow a run down
+                // only by the little computing it does.
+                format!("{MACHINE} no speedup here needs the cores, so waiting runs are hardly affected.")
+            });
             for row in rows
                 .iter()
                 .filter(|row| row.ceiling_core_bound == Some(true))
@@ -697,6 +702,12 @@ mod tests {
             line.contains("2 threads reached 0.98 of the cores delivered (1.08x)"),
             "{line}"
         );
+        let waiting = busy.describe(&[Row::new("x", "5 threads", 0.1)]).join(" ");
+        assert!(
+            waiting.contains("no speedup here needs the cores"),
+            "{waiting}"
+        );
+        assert!(!waiting.contains("limited the speedups"), "{waiting}");
         // One core is never disturbed: there is nothing to share.
         let single = Method { cores: 1, ..busy };
         assert!(!single.disturbed());
