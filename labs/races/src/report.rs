@@ -1,0 +1,73 @@
+//! What the experiments of the `races` and `locks` labs share to report a
+//! bank: lists of amounts, and the balance columns of rows measured in
+//! rounds (the Rust ones and their Python twins').
+//!
+//! Not a listing: the book does not show this module.
+
+use anyhow::{Result, ensure};
+use labkit::Row;
+use labkit::python::TwinRow;
+
+/// `80, 70`, or `none`.
+pub fn list(amounts: impl IntoIterator<Item = i64>) -> String {
+    let items: Vec<String> = amounts.into_iter().map(|a| a.to_string()).collect();
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// `--amounts` as the command line takes it: `80,70,50,20`.
+pub fn amounts_arg(amounts: &[i64]) -> String {
+    list(amounts.iter().copied()).replace(' ', "")
+}
+
+/// The round whose wall time is the median one (the lower of the two
+/// middle rounds for an even count), as `labkit::bench` picks it.
+pub fn median_round(samples: &[f64]) -> usize {
+    let mut order: Vec<usize> = (0..samples.len()).collect();
+    order.sort_by(|&a, &b| samples[a].total_cmp(&samples[b]));
+    order[(order.len() - 1) / 2]
+}
+
+/// The `balance` column (the median round's) and `overdrawn` (in how many
+/// rounds the bank ended below 0).
+pub fn balance_columns(row: &mut Row, balances: &[i64], median_round: usize) {
+    let overdrawn = balances.iter().filter(|&&b| b < 0).count();
+    row.with("balance", balances[median_round])
+        .with("overdrawn", format!("{overdrawn} of {}", balances.len()));
+}
+
+/// A twin's per-round `balance` column.
+pub fn twin_balances(twin: &TwinRow) -> Result<Vec<i64>> {
+    let balances: Vec<i64> = twin
+        .columns
+        .get("balance")
+        .and_then(|b| b.as_array())
+        .map(|b| b.iter().filter_map(|v| v.as_i64()).collect())
+        .unwrap_or_default();
+    ensure!(
+        balances.len() == twin.samples.len(),
+        "the twin's {} row has no balance for every round",
+        twin.variant
+    );
+    Ok(balances)
+}
+
+/// Adds a twin's row to `results` under `experiment`, with its balances.
+pub fn push_twin_row(
+    results: &mut labkit::Results,
+    experiment: &str,
+    twin: &TwinRow,
+) -> Result<()> {
+    let balances = twin_balances(twin)?;
+    let row = results.push_samples(
+        experiment,
+        &twin.variant,
+        twin.samples.clone(),
+        Some(twin.cpu_samples.clone()),
+    );
+    balance_columns(row, &balances, median_round(&twin.samples));
+    Ok(())
+}
