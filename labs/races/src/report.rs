@@ -31,43 +31,48 @@ pub fn median_round(samples: &[f64]) -> usize {
     order[(order.len() - 1) / 2]
 }
 
-/// The `balance` column (the median round's) and `overdrawn` (in how many
-/// rounds the bank ended below 0).
-pub fn balance_columns(row: &mut Row, balances: &[i64], median_round: usize) {
-    let overdrawn = balances.iter().filter(|&&b| b < 0).count();
-    row.with("balance", balances[median_round])
-        .with("overdrawn", format!("{overdrawn} of {}", balances.len()));
+/// The columns of a bank row measured in rounds: `paid` (how many
+/// customers were paid in the median round) and `overdrawn` (in how many
+/// rounds the bank ended below 0). (No balance: its sign would change the
+/// shape of the line from run to run, and the transcript check compares
+/// shapes.)
+pub fn bank_columns(row: &mut Row, rounds: &[(usize, i64)], median_round: usize) {
+    let overdrawn = rounds.iter().filter(|(_, b)| *b < 0).count();
+    row.with("paid", rounds[median_round].0)
+        .with("overdrawn", format!("{overdrawn} of {}", rounds.len()));
 }
 
-/// A twin's per-round `balance` column.
-pub fn twin_balances(twin: &TwinRow) -> Result<Vec<i64>> {
-    let balances: Vec<i64> = twin
-        .columns
-        .get("balance")
-        .and_then(|b| b.as_array())
-        .map(|b| b.iter().filter_map(|v| v.as_i64()).collect())
-        .unwrap_or_default();
+/// A twin's per-round (`paid`, `balance`) columns.
+pub fn twin_rounds(twin: &TwinRow) -> Result<Vec<(usize, i64)>> {
+    let column = |key: &str| -> Vec<i64> {
+        twin.columns
+            .get(key)
+            .and_then(|b| b.as_array())
+            .map(|b| b.iter().filter_map(|v| v.as_i64()).collect())
+            .unwrap_or_default()
+    };
+    let (paid, balances) = (column("paid"), column("balance"));
     ensure!(
-        balances.len() == twin.samples.len(),
-        "the twin's {} row has no balance for every round",
+        paid.len() == twin.samples.len() && balances.len() == twin.samples.len(),
+        "the twin's {} row has no paid and balance for every round",
         twin.variant
     );
-    Ok(balances)
+    Ok(paid.into_iter().map(|p| p as usize).zip(balances).collect())
 }
 
-/// Adds a twin's row to `results` under `experiment`, with its balances.
+/// Adds a twin's row to `results` under `experiment`, with its bank columns.
 pub fn push_twin_row(
     results: &mut labkit::Results,
     experiment: &str,
     twin: &TwinRow,
 ) -> Result<()> {
-    let balances = twin_balances(twin)?;
+    let rounds = twin_rounds(twin)?;
     let row = results.push_samples(
         experiment,
         &twin.variant,
         twin.samples.clone(),
         Some(twin.cpu_samples.clone()),
     );
-    balance_columns(row, &balances, median_round(&twin.samples));
+    bank_columns(row, &rounds, median_round(&twin.samples));
     Ok(())
 }

@@ -91,7 +91,7 @@ pub fn run(common: &Common, account: &Account) -> Result<Results> {
         seen.endings
     );
     common.say(format!(
-        "loom (preemption bound {}): no overdraft in any of {} interleavings, and they end in exactly those outcomes.",
+        "loom (bound {}): no overdraft in any of {} interleavings; they end in exactly those outcomes.",
         model::builder().preemption_bound.unwrap_or(0),
         seen.interleavings
     ));

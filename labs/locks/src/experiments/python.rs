@@ -46,8 +46,12 @@ pub fn run(common: &Common, account: &Account, python: &Path) -> Result<Results>
         Ok(())
     })?;
     let mut results = run.results_with(|measured, row| {
-        let balances: Vec<i64> = measured.values.iter().map(|o| o.balance).collect();
-        report::balance_columns(row, &balances, measured.median_round());
+        let rounds: Vec<(usize, i64)> = measured
+            .values
+            .iter()
+            .map(|o| (o.paid.len(), o.balance))
+            .collect();
+        report::bank_columns(row, &rounds, measured.median_round());
     });
 
     let args = vec![

@@ -17,8 +17,8 @@ pub fn rwlock(common: &Common, clerks: usize) -> Result<Results> {
     let (seen, cost) = measure(|| waiting::clerks_read_together(clerks));
     ensure!(seen == vec![100; clerks], "the clerks saw {seen:?}");
     common.say(format!(
-        "{clerks} clerks each took a read guard and waited at a barrier for all {clerks} while holding it: \
-         they were inside together."
+        "{clerks} clerks each waited at a barrier for all {clerks} while holding a read guard: \
+         all were inside at once."
     ));
     let saw: Vec<String> = seen.iter().map(i64::to_string).collect();
     common.say(format!("Each saw the balance: {}.", saw.join(", ")));

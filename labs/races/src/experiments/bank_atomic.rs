@@ -61,7 +61,7 @@ pub fn run(common: &Common, account: &Account) -> Result<Results> {
         "fetch_update ended at an impossible balance in {surprises} rounds"
     );
     common.say(format!(
-        "fetch_update, {FREE_ORDER_ROUNDS} more rounds in free order: every final balance was one some queue order gives ({}).",
+        "fetch_update, {FREE_ORDER_ROUNDS} more rounds in free order: every balance one a queue order gives ({}).",
         list(possible.iter().copied())
     ));
     loom_verdicts(common, opening, amounts)?;
@@ -90,11 +90,11 @@ fn loom_verdicts(common: &Common, opening: i64, amounts: &[i64]) -> Result<()> {
     let racy = model::explore(&builder, model::racy_bank(opening, amounts));
     match &racy.failure {
         Some(failure) => common.say(format!(
-            "loom (preemption bound {bound}), load then fetch_sub: interleaving {} fails: {failure}",
+            "loom (bound {bound}), load then fetch_sub: interleaving {} fails: {failure}",
             racy.interleavings
         )),
         None => common.say(format!(
-            "loom (preemption bound {bound}), load then fetch_sub: no overdraft in any of {} interleavings",
+            "loom (bound {bound}), load then fetch_sub: no overdraft in any of {} interleavings",
             racy.interleavings
         )),
     }
@@ -103,7 +103,7 @@ fn loom_verdicts(common: &Common, opening: i64, amounts: &[i64]) -> Result<()> {
         anyhow::bail!("loom found a failing interleaving of fetch_update: {failure}")
     }
     common.say(format!(
-        "loom (preemption bound {bound}), fetch_update: no overdraft in any of {} interleavings",
+        "loom (bound {bound}), fetch_update: no overdraft in any of {} interleavings",
         fixed.interleavings
     ));
     Ok(())

@@ -96,37 +96,31 @@ fn distribution(
     // racy one, every interleaving's; for the fixed ones, every order's.
     let racy_run = programs.iter().any(|p| p.1 == Withdraw::CheckThenAct);
     let (rows, which) = if racy_run {
-        (&racy, "an interleaving of check-then-act")
+        (&racy, "some interleaving of check-then-act")
     } else {
         (&whole, "some queue order")
     };
     common.say(format!(
-        "Final balances, runs per balance (a row for every balance {which} can give):"
+        "Runs per final balance (a row for each balance {which} gives):"
     ));
     common.say(runs::histogram("balance", rows, &tallies).trim_end());
     let mut results = Results::new();
     for tally in &tallies {
-        let outcomes = tally.outcomes();
         results
             .push_samples(experiment, &tally.variant, tally.seconds(), None)
             .with("runs", tally.runs.len())
             .with("overdrawn", tally.count(|b| b < 0))
-            .with("lowest", *outcomes.iter().min().expect("runs ≥ 1"))
-            .with("highest", *outcomes.iter().max().expect("runs ≥ 1"));
+            .with("balances seen", tally.counts().len());
     }
     Ok(results)
 }
 
-/// "pause 1 ms: overdrawn in 37 of 100 runs; balances -120 to 30".
+/// "pause 1 ms: overdrawn in 37 of 100 runs; final balances seen: 5."
 fn summary(name: &str, tally: &Tally) -> String {
-    let outcomes = tally.outcomes();
-    let (low, high) = (
-        outcomes.iter().min().expect("runs ≥ 1"),
-        outcomes.iter().max().expect("runs ≥ 1"),
-    );
     format!(
-        "{name}: overdrawn in {} of {} runs; final balances from {low} to {high}.",
+        "{name}: overdrawn in {} of {} runs; final balances seen: {}.",
         tally.count(|b| b < 0),
-        tally.runs.len()
+        tally.runs.len(),
+        tally.counts().len()
     )
 }

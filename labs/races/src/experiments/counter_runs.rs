@@ -2,7 +2,6 @@
 //! run a fresh process: how many increments each run lost.
 
 use anyhow::{Result, ensure};
-use labkit::bench::median;
 use labkit::timing::format_duration;
 use labkit::{Common, Results};
 use races::runs;
@@ -45,9 +44,14 @@ pub fn run(common: &Common, threads: usize, increments: u64, runs: u32) -> Resul
                 "fetch_add lost increments: {lost:?}"
             );
         }
-        let as_f64: Vec<f64> = lost.iter().map(|&l| l as f64).collect();
-        let (low, high) = (lost.iter().min().unwrap(), lost.iter().max().unwrap());
-        let mid = median(&as_f64);
+        let mut sorted = lost.clone();
+        sorted.sort_unstable();
+        // The lower median: a whole number of increments.
+        let (low, mid, high) = (
+            sorted[0],
+            sorted[(sorted.len() - 1) / 2],
+            sorted[sorted.len() - 1],
+        );
         common.say(format!(
             "{name}: lost updates in {} of {} runs; median {mid}, range {low}–{high}.",
             tally.count(|l| l > 0),
@@ -57,9 +61,9 @@ pub fn run(common: &Common, threads: usize, increments: u64, runs: u32) -> Resul
             .push_samples("counter-runs", name, tally.seconds(), None)
             .with("runs", tally.runs.len())
             .with("increments", total)
-            .with("with a loss", tally.count(|l| l > 0))
-            .with("lost, median", mid)
-            .with("lost, max", *high);
+            .with("lossy runs", tally.count(|l| l > 0))
+            .with("median lost", mid)
+            .with("max lost", high);
     }
     Ok(results)
 }

@@ -44,8 +44,12 @@ pub fn run(common: &Common, account: &Account, python: &Path) -> Result<Results>
         Ok(())
     })?;
     let mut results = run.results_with(|measured, row| {
-        let balances: Vec<i64> = measured.values.iter().map(|(_, b)| *b).collect();
-        report::balance_columns(row, &balances, measured.median_round());
+        let rounds: Vec<(usize, i64)> = measured
+            .values
+            .iter()
+            .map(|(reports, balance)| (reports.iter().filter(|w| w.is_paid()).count(), *balance))
+            .collect();
+        report::bank_columns(row, &rounds, measured.median_round());
     });
 
     let args = vec![
