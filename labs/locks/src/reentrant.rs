@@ -82,7 +82,7 @@ pub fn compare(patience: Duration) -> (Watched<i64>, Watched<i64>) {
 
 /// A small run: the re-lock never returns, the fix does.
 pub fn main() {
-    let (relocking, fixed) = compare(Duration::from_millis(100));
+    let (relocking, fixed) = compare(Duration::from_millis(500));
     println!("charge_fee (locks twice): {relocking:?}");
     println!("charge_fee_fixed (locks once): {fixed:?}");
     assert_ne!(relocking, Watched::Returned(99), "a re-lock never returns");

@@ -335,7 +335,7 @@ fn a_guard_lets_go_exactly_where_the_chapter_says() {
 #[test]
 fn locking_twice_on_one_thread_never_returns_and_the_fix_does() {
     use locks::reentrant::{Watched, compare};
-    let (relocking, fixed) = compare(Duration::from_millis(50));
+    let (relocking, fixed) = compare(Duration::from_millis(500));
     // std leaves the outcome of a re-lock unspecified (a deadlock or a
     // panic): either way it does not return.
     assert!(

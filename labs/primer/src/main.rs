@@ -13,8 +13,8 @@ mod experiments;
 /// The tools the later chapters use, one small program each: threads,
 /// Arc, a Mutex and its guard, atomics, a Barrier, a channel.
 ///
-/// Each prints what its listing returns; the Python counterpart of each
-/// (python/*.py) prints the same lines.
+/// Each prints what its listing returns. Each has a Python counterpart
+/// (python/*.py) that does the same with threading and queue.
 #[derive(Parser, Debug)]
 #[command(name = "primer", version)]
 struct Cli {

@@ -84,13 +84,13 @@ pub fn in_turn(
 /// Turns handed out in order, 0, 1, 2...: a thread waiting for its turn
 /// sleeps on a condition variable (it uses no CPU), and [`Turns::pass`]
 /// wakes the waiters so that the one whose turn has come goes on.
-pub struct Turns {
+struct Turns {
     next: Mutex<usize>,
     passed: Condvar,
 }
 
 impl Turns {
-    pub fn new() -> Turns {
+    fn new() -> Turns {
         Turns {
             next: Mutex::new(0),
             passed: Condvar::new(),
@@ -98,21 +98,15 @@ impl Turns {
     }
 
     /// Sleeps until turn number `turn` has come.
-    pub fn wait_for(&self, turn: usize) {
+    fn wait_for(&self, turn: usize) {
         let next = self.next.lock().unwrap();
         drop(self.passed.wait_while(next, |next| *next != turn).unwrap());
     }
 
     /// Ends the current turn: the next one may go.
-    pub fn pass(&self) {
+    fn pass(&self) {
         *self.next.lock().unwrap() += 1;
         self.passed.notify_all();
-    }
-}
-
-impl Default for Turns {
-    fn default() -> Turns {
-        Turns::new()
     }
 }
 

@@ -25,7 +25,7 @@ pub fn amounts_arg(amounts: &[i64]) -> String {
 
 /// The round whose wall time is the median one (the lower of the two
 /// middle rounds for an even count), as `labkit::bench` picks it.
-pub fn median_round(samples: &[f64]) -> usize {
+fn median_round(samples: &[f64]) -> usize {
     let mut order: Vec<usize> = (0..samples.len()).collect();
     order.sort_by(|&a, &b| samples[a].total_cmp(&samples[b]));
     order[(order.len() - 1) / 2]
@@ -43,7 +43,7 @@ pub fn bank_columns(row: &mut Row, rounds: &[(usize, i64)], median_round: usize)
 }
 
 /// A twin's per-round (`paid`, `balance`) columns.
-pub fn twin_rounds(twin: &TwinRow) -> Result<Vec<(usize, i64)>> {
+fn twin_rounds(twin: &TwinRow) -> Result<Vec<(usize, i64)>> {
     let column = |key: &str| -> Vec<i64> {
         twin.columns
             .get(key)

@@ -10,11 +10,14 @@ use labkit::timing::format_duration;
 use labkit::{Common, Results, measure};
 use locks::reentrant::{self, Watched};
 
-/// How long the watchdog waits before calling the call stuck.
+/// How long the watchdog waits before calling the call stuck, before
+/// --scale; never less than [`MIN_PATIENCE`], which the call that does
+/// return needs on a busy machine.
 const PATIENCE: Duration = Duration::from_secs(1);
+const MIN_PATIENCE: Duration = Duration::from_millis(250);
 
 pub fn run(common: &Common) -> Result<Results> {
-    let patience = common.scale.duration(PATIENCE);
+    let patience = common.scale.duration(PATIENCE).max(MIN_PATIENCE);
     common.say(format!(
         "Balance 100; a fee of 1; each call is watched for {}.",
         format_duration(patience)
