@@ -134,6 +134,13 @@ fn contention_costs_more_than_the_lock_itself() {
     // two can come close: an unfair mutex lets one thread re-lock while the
     // lock is still in its cache, so the chapter claims nothing there.)
     let atomic = wall("AtomicU64 fetch_add, 1 thread");
+    // How many nanoseconds a lock takes depends on the machine giving the
+    // run its cores: a disturbed run (other programs took them) is checked
+    // only for what holds on any machine.
+    let quiet = !costs.disturbed();
+    if !quiet {
+        eprintln!("costs.txt was made on a disturbed machine: its nanoseconds are not checked");
+    }
     for mutex in ["std Mutex, 1 thread", "parking_lot Mutex, 1 thread"] {
         assert!(
             atomic < wall(mutex),
@@ -142,7 +149,7 @@ fn contention_costs_more_than_the_lock_itself() {
         );
         // Uncontended, a lock+unlock takes a few nanoseconds.
         let ns = wall(mutex) * 1e9 / costs.row(None, mutex).number("ops per thread");
-        assert!(ns < 25.0, "{mutex}: {ns} ns");
+        assert!(!quiet || ns < 25.0, "{mutex}: {ns} ns");
     }
 }
 
