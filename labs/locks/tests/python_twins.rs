@@ -3,11 +3,15 @@
 //! experiment reads, and the RLock counterpart prints what the chapter
 //! says. A machine without python3 skips the checks, and says so.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
 use labkit::python::{Lookup, Twin, find, run_twin};
+
+/// The RLock counterpart, embedded: the book shows it, this test runs it
+/// (`python3 -c`: it imports only `threading`).
+const RLOCK_PY: &str = include_str!("../python/rlock.py");
 
 const BANK_LOCKED: Twin<'static> =
     Twin::new("bank_locked.py", include_str!("../python/bank_locked.py"));
@@ -50,9 +54,11 @@ fn the_locked_twin_never_overdraws() {
 #[test]
 fn a_lock_waits_for_itself_and_an_rlock_lets_its_owner_in() {
     let Some(python) = python3() else { return };
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/rlock.py");
-    let done =
-        labkit::process::run(Command::new(python).arg(script), Duration::from_secs(60)).unwrap();
+    let done = labkit::process::run(
+        Command::new(python).arg("-c").arg(RLOCK_PY),
+        Duration::from_secs(60),
+    )
+    .unwrap();
     assert_eq!(
         done.status.and_then(|s| s.code()),
         Some(0),

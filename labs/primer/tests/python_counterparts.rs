@@ -3,7 +3,7 @@
 //! languages can say the same thing. A machine without `python3` skips
 //! these checks (and says so).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -20,19 +20,25 @@ fn python3() -> Option<PathBuf> {
     }
 }
 
-/// The lines `python/<file>` prints.
-fn run(file: &str, args: &[&str]) -> Option<Vec<String>> {
+/// The Python files, embedded: the book shows them, this test runs them.
+const THREADS_PY: &str = include_str!("../python/threads.py");
+const ARC_PY: &str = include_str!("../python/arc.py");
+const GUARD_PY: &str = include_str!("../python/guard.py");
+const ATOMICS_PY: &str = include_str!("../python/atomics.py");
+const BARRIER_PY: &str = include_str!("../python/barrier.py");
+const CHANNELS_PY: &str = include_str!("../python/channels.py");
+
+/// The lines a Python file prints, run with `python3 -c` (none of them
+/// imports anything but the standard library).
+fn run(source: &str, args: &[&str]) -> Option<Vec<String>> {
     let python = python3()?;
-    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("python")
-        .join(file);
     let mut command = Command::new(python);
-    command.arg(script).args(args);
+    command.arg("-c").arg(source).args(args);
     let done = labkit::process::run(&mut command, Duration::from_secs(120)).unwrap();
     assert_eq!(
         done.status.and_then(|s| s.code()),
         Some(0),
-        "{file}: {}",
+        "{}",
         done.stderr
     );
     Some(done.stdout.lines().map(String::from).collect())
@@ -41,19 +47,21 @@ fn run(file: &str, args: &[&str]) -> Option<Vec<String>> {
 #[test]
 fn threads_barrier_and_channels_print_what_the_rust_prints() {
     let cases = [
-        ("threads.py", threads::lines()),
-        ("barrier.py", barrier::lines(3)),
-        ("channels.py", channels::lines(3, 5)),
+        ("threads.py", THREADS_PY, threads::lines()),
+        ("barrier.py", BARRIER_PY, barrier::lines(3)),
+        ("channels.py", CHANNELS_PY, channels::lines(3, 5)),
     ];
-    for (file, rust) in cases {
-        let Some(python) = run(file, &[]) else { return };
+    for (file, source, rust) in cases {
+        let Some(python) = run(source, &[]) else {
+            return;
+        };
         assert_eq!(python, rust, "{file}");
     }
 }
 
 #[test]
 fn arc_prints_the_first_line_of_the_rust() {
-    let Some(python) = run("arc.py", &[]) else {
+    let Some(python) = run(ARC_PY, &[]) else {
         return;
     };
     assert_eq!(python, arc::lines()[..1]);
@@ -61,7 +69,7 @@ fn arc_prints_the_first_line_of_the_rust() {
 
 #[test]
 fn with_releases_at_the_end_of_its_block_and_acquire_holds() {
-    let Some(python) = run("guard.py", &[]) else {
+    let Some(python) = run(GUARD_PY, &[]) else {
         return;
     };
     assert_eq!(
@@ -79,7 +87,7 @@ fn with_releases_at_the_end_of_its_block_and_acquire_holds() {
 
 #[test]
 fn the_locked_counter_loses_nothing_and_the_event_stops_the_workers() {
-    let Some(python) = run("atomics.py", &["--increments", "2000", "--threads", "3"]) else {
+    let Some(python) = run(ATOMICS_PY, &["--increments", "2000", "--threads", "3"]) else {
         return;
     };
     assert_eq!(
