@@ -64,8 +64,15 @@ fn the_report_covers_every_chapter_at_a_tiny_scale() {
         .filter_map(|line| line.split_once('[')?.1.split_once(']'))
         .map(|(title, _)| title)
         .collect();
+    // A primer teaches tools, not one of the Python material's experiments:
+    // it has nothing to rerun.
+    let without_headline = [
+        "Introduction",
+        "Rust's tools: threads, guards, atomics",
+        "Which model when",
+    ];
     for title in &titles {
-        if !["Introduction", "Which model when"].contains(title) {
+        if !without_headline.contains(title) {
             assert!(
                 HEADLINES.iter().any(|h| h.chapter == *title),
                 "the chapter '{title}' has no headline in the report"

@@ -100,13 +100,13 @@ pub enum Order {
 /// Turns handed out in order, 0, 1, 2...: a thread waiting for its turn
 /// sleeps on a condition variable (it uses no CPU), and [`Turns::pass`]
 /// wakes the waiters so that the one whose turn has come goes on.
-pub struct Turns {
+struct Turns {
     next: Mutex<usize>,
     passed: Condvar,
 }
 
 impl Turns {
-    pub fn new() -> Turns {
+    fn new() -> Turns {
         Turns {
             next: Mutex::new(0),
             passed: Condvar::new(),
@@ -114,30 +114,50 @@ impl Turns {
     }
 
     /// Sleeps until turn number `turn` has come.
-    pub fn wait_for(&self, turn: usize) {
+    fn wait_for(&self, turn: usize) {
         let next = self.next.lock().unwrap();
         drop(self.passed.wait_while(next, |next| *next != turn).unwrap());
     }
 
     /// Ends the current turn: the next one may go.
-    pub fn pass(&self) {
+    fn pass(&self) {
         *self.next.lock().unwrap() += 1;
         self.passed.notify_all();
     }
 }
 
-impl Default for Turns {
-    fn default() -> Turns {
-        Turns::new()
-    }
+/// One thread per customer, all released together by a barrier, joined in
+/// queue order: `customer(queue_position, amount)` is what each thread does.
+/// (The races chapter's harness, again.)
+pub fn customers_at_once(
+    amounts: &[i64],
+    customer: impl Fn(usize, i64) -> Withdrawal + Sync,
+) -> Vec<Withdrawal> {
+    let start = Barrier::new(amounts.len());
+    thread::scope(|s| {
+        let threads: Vec<_> = amounts
+            .iter()
+            .enumerate()
+            .map(|(position, &amount)| {
+                let (start, customer) = (&start, &customer);
+                s.spawn(move || {
+                    start.wait();
+                    customer(position, amount)
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().expect("a customer's thread panicked"))
+            .collect()
+    })
 }
 
 // ANCHOR: all_at_once
 /// Every customer on their own thread at once, as in the tutorial. With
 /// `Order::Queue` each thread waits (asleep) for its turn to *ask* for the
 /// lock, which reproduces the tutorial's run exactly; with `Order::Free` the
-/// order in which they get the lock is up to the machine. `say` receives
-/// each line as the customer holding the lock says it.
+/// order in which they get the lock is up to the machine.
 pub fn all_at_once(
     opening: i64,
     amounts: &[i64],
@@ -146,35 +166,20 @@ pub fn all_at_once(
     say: &(impl Fn(String) + Sync),
 ) -> (Vec<Withdrawal>, i64) {
     let balance = Mutex::new(opening);
-    let start = Barrier::new(amounts.len());
     let turns = Turns::new();
-    let reports = thread::scope(|s| {
-        let customers: Vec<_> = amounts
-            .iter()
-            .enumerate()
-            .map(|(position, &amount)| {
-                let (balance, start, turns) = (&balance, &start, &turns);
-                s.spawn(move || {
-                    start.wait();
-                    if order == Order::Queue {
-                        turns.wait_for(position);
-                    }
-                    let count_the_notes = || {
-                        turns.pass(); // we hold the lock: the next may queue up on it
-                        thread::sleep(pause);
-                    };
-                    let report = withdraw_locked(balance, amount, count_the_notes, say);
-                    if !report.is_paid() {
-                        turns.pass();
-                    }
-                    report
-                })
-            })
-            .collect();
-        customers // joined in queue order
-            .into_iter()
-            .map(|c| c.join().expect("a customer's thread panicked"))
-            .collect()
+    let reports = customers_at_once(amounts, |position, amount| {
+        if order == Order::Queue {
+            turns.wait_for(position); // ask for the lock in queue order
+        }
+        let count_the_notes = || {
+            turns.pass(); // we hold the lock: the next may queue up on it
+            thread::sleep(pause);
+        };
+        let report = withdraw_locked(&balance, amount, count_the_notes, say);
+        if !report.is_paid() {
+            turns.pass();
+        }
+        report
     });
     (reports, balance.into_inner().unwrap())
 }

@@ -12,4 +12,6 @@ pub mod costs;
 pub mod hold;
 pub mod model;
 pub mod mutexes;
+pub mod reentrant;
+pub mod release;
 pub mod waiting;

@@ -1,94 +1,196 @@
-//! The numbers the chapter quotes hold in the committed transcripts.
+//! The numbers the chapter quotes hold in the committed outputs, read from
+//! the JSON sidecars (exact values, every round), never the rounded table.
 
 use std::path::Path;
-use std::time::Duration;
 
-use labkit::results::Table;
+use labkit::{Document, Row};
 
-fn table(file: &str) -> Table {
-    let lab = Path::new(env!("CARGO_MANIFEST_DIR"));
-    labkit::transcript::tables(lab, file).unwrap().remove(0)
+fn lab() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sidecar(file: &str) -> Document {
+    labkit::transcript::sidecar(lab(), file).unwrap()
+}
+
+fn text(row: &Row, column: &str) -> String {
+    row.extra[column]
+        .as_str()
+        .unwrap_or_else(|| panic!("{} has no text column {column}", row.variant))
+        .to_string()
+}
+
+fn samples(row: &Row) -> Vec<f64> {
+    row.samples.clone().expect("measured in rounds")
+}
+
+fn body(file: &str) -> String {
+    labkit::transcript::read(lab(), file).unwrap().1
 }
 
 #[test]
 fn the_locked_bank_pays_80_and_20_and_ends_at_0() {
-    let bank = table("bank-locked.txt");
-    assert_eq!(bank.cell("queue order", "paid"), Some("80, 20"));
-    assert_eq!(bank.cell("queue order", "refused"), Some("70, 50"));
-    assert_eq!(bank.cell("queue order", "balance"), Some("0"));
-    let free: i64 = bank.cell("free order", "balance").unwrap().parse().unwrap();
-    assert!([0, 10, 30].contains(&free), "{free}");
+    let bank = sidecar("bank-locked.txt");
+    let queue = bank.row(None, "queue order");
+    assert_eq!(text(queue, "paid"), "80, 20");
+    assert_eq!(text(queue, "refused"), "70, 50");
+    assert_eq!(queue.number("balance"), 0.0);
+    let free = bank.row(None, "free order").number("balance");
+    assert!([0.0, 10.0, 30.0].contains(&free), "{free}");
     // Two payments, each holding the lock for its 1 s pause: about 2 s, like Python's.
-    let queue = bank.duration_in(None, "queue order", "wall");
-    assert!(queue >= Duration::from_secs(2), "{queue:?}");
-    assert!(queue < Duration::from_millis(2300), "{queue:?}");
+    for row in &bank.rows {
+        assert!(samples(row).iter().all(|&s| s >= 2.0), "{row:?}");
+        assert!(row.wall_seconds < 2.3, "{row:?}");
+    }
     // Waiting for a turn or for the lock sleeps: no row spins a core.
-    for variant in ["queue order", "free order"] {
-        let cpu = bank.number_in(None, variant, "cpu");
-        assert!(cpu < 0.1, "{variant}: cpu {cpu}");
+    for row in &bank.rows {
+        assert!(row.cpu_utilisation.unwrap() < 0.1, "{row:?}");
     }
 }
 
 #[test]
+fn run_after_run_the_lock_allows_only_its_outcomes() {
+    let runs = sidecar("bank-runs.txt");
+    assert_eq!(runs.rows.len(), 3);
+    for row in &runs.rows {
+        assert_eq!(row.number("overdrawn"), 0.0, "{row:?}");
+        assert!(row.number("balances seen") <= 3.0, "{row:?}");
+    }
+}
+
+#[test]
+fn a_guard_lets_go_where_the_chapter_says() {
+    let release = body("release.txt");
+    let states: Vec<&str> = release
+        .lines()
+        .filter_map(|l| l.rsplit("  ").next())
+        .filter(|s| *s == "locked" || *s == "free")
+        .collect();
+    assert_eq!(
+        states,
+        ["free", "locked", "free", "locked", "free", "locked", "free"]
+    );
+    let relock = sidecar("relock.txt");
+    assert_eq!(
+        text(relock.row(None, "charge_fee"), "ended"),
+        "still waiting"
+    );
+    assert_eq!(
+        text(relock.row(None, "charge_fee_fixed"), "ended"),
+        "returned 99"
+    );
+}
+
+#[test]
 fn holding_the_lock_across_the_wait_serialises_the_sellers() {
-    let hold = table("hold-across-sleep.txt");
-    let held = hold.duration_in(None, "guard held across the wait", "wall");
-    let released = hold.duration_in(None, "guard dropped before the wait", "wall");
+    let hold = sidecar("hold-across-sleep.txt");
+    let held = hold.row(None, "guard held across the wait");
+    let dropped = hold.row(None, "guard dropped before the wait");
     // 4 sellers x 1 s one after another, vs all four waits at once.
-    assert!(held >= Duration::from_secs(4), "{held:?}");
-    assert!(held < Duration::from_millis(4400), "{held:?}");
-    assert!(released >= Duration::from_secs(1), "{released:?}");
-    assert!(released < Duration::from_millis(1300), "{released:?}");
+    assert!(samples(held).iter().all(|&s| s >= 4.0), "{held:?}");
+    assert!(held.wall_seconds < 4.4, "{held:?}");
+    assert!(samples(dropped).iter().all(|&s| s >= 1.0), "{dropped:?}");
+    assert!(dropped.wall_seconds < 1.3, "{dropped:?}");
+    let speedup = dropped.speedup.unwrap();
+    assert!((3.5..=4.2).contains(&speedup), "about 4x: {speedup}");
+    assert_eq!(dropped.ceiling, Some(4.0));
+}
+
+#[test]
+fn the_exercise_halves_the_wait_and_keeps_the_outcomes() {
+    let exercise = sidecar("exercise.txt");
+    for row in &exercise.rows {
+        assert!(
+            [0.0, 10.0, 30.0].contains(&row.number("balance")),
+            "{row:?}"
+        );
+    }
+    let after = exercise.row(None, "pause after the lock");
+    let speedup = after.speedup.unwrap();
+    assert!((1.8..=2.1).contains(&speedup), "about 2x: {speedup}");
 }
 
 #[test]
 fn contention_costs_more_than_the_lock_itself() {
-    let costs = table("costs.txt");
-    let ns = |variant: &str| -> f64 { costs.cell(variant, "ns/op").unwrap().parse().unwrap() };
-    for lock in [
-        "std Mutex lock+unlock",
-        "parking_lot Mutex lock+unlock",
+    let costs = sidecar("costs.txt");
+    let wall = |variant: &str| costs.row(None, variant).wall_seconds;
+    for kind in [
+        "std Mutex",
+        "parking_lot Mutex",
+        "std RwLock read",
+        "parking_lot RwLock read",
         "AtomicU64 fetch_add",
     ] {
         let (alone, contended) = (
-            ns(&format!("{lock}, 1 thread")),
-            ns(&format!("{lock}, 2 threads")),
+            wall(&format!("{kind}, 1 thread")),
+            wall(&format!("{kind}, 2 threads")),
         );
-        assert!(alone > 0.0);
         assert!(
             contended > alone,
-            "{lock}: {alone} ns alone, {contended} ns contended"
+            "{kind}: {alone} s alone, {contended} s contended"
         );
     }
     // Alone, an atomic add is cheaper than a lock+unlock. (Contended, the
     // two can come close: an unfair mutex lets one thread re-lock while the
     // lock is still in its cache, so the chapter claims nothing there.)
-    let atomic = ns("AtomicU64 fetch_add, 1 thread");
-    for mutex in [
-        "std Mutex lock+unlock, 1 thread",
-        "parking_lot Mutex lock+unlock, 1 thread",
-    ] {
-        assert!(
-            atomic < ns(mutex),
-            "fetch_add {atomic} ns, {mutex} {} ns",
-            ns(mutex)
-        );
+    let atomic = wall("AtomicU64 fetch_add, 1 thread");
+    // How many nanoseconds a lock takes depends on the machine giving the
+    // run its cores: a disturbed run (other programs took them) is checked
+    // only for what holds on any machine.
+    let quiet = !costs.disturbed();
+    if !quiet {
+        eprintln!("costs.txt was made on a disturbed machine: its nanoseconds are not checked");
     }
-    // Uncontended, a lock+unlock takes a few nanoseconds.
-    assert!(ns("std Mutex lock+unlock, 1 thread") < 25.0);
-    assert!(ns("parking_lot Mutex lock+unlock, 1 thread") < 25.0);
+    for mutex in ["std Mutex, 1 thread", "parking_lot Mutex, 1 thread"] {
+        assert!(
+            atomic < wall(mutex),
+            "fetch_add {atomic} s, {mutex} {} s",
+            wall(mutex)
+        );
+        // Uncontended, a lock+unlock takes a few nanoseconds.
+        let ns = wall(mutex) * 1e9 / costs.row(None, mutex).number("ops per thread");
+        assert!(!quiet || ns < 25.0, "{mutex}: {ns} ns");
+    }
 }
 
 #[test]
-fn the_sizes_the_chapter_quotes() {
-    let lab = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (_, body) = labkit::transcript::read(lab, "costs.txt").unwrap();
+fn the_sizes_and_the_poisoning_the_chapter_quotes() {
+    let mutexes = body("mutexes.txt");
     for line in [
         "size_of::<std::sync::Mutex<()>>() = 8",
         "size_of::<parking_lot::Mutex<()>>() = 1",
         "size_of::<std::sync::Mutex<u64>>() = 16",
         "size_of::<parking_lot::Mutex<u64>>() = 16",
     ] {
-        assert!(body.lines().any(|l| l == line), "missing: {line}");
+        assert!(mutexes.lines().any(|l| l == line), "missing: {line}");
+    }
+    let rows = sidecar("mutexes.txt");
+    assert_eq!(
+        text(rows.row(None, "std, after a panic"), "next lock()"),
+        "Err (poisoned)"
+    );
+    assert_eq!(
+        text(rows.row(None, "parking_lot, after a panic"), "next lock()"),
+        "Ok"
+    );
+}
+
+#[test]
+fn the_condvar_sleeps_until_the_deposit() {
+    let condvar = sidecar("condvar.txt");
+    let row = condvar.row(None, "wait for a deposit");
+    assert_eq!(row.number("left"), 40.0);
+    assert!(row.wall_seconds >= 0.5, "{row:?}");
+    assert!(row.cpu_utilisation.unwrap() < 0.1, "{row:?}");
+}
+
+#[test]
+fn cpython_with_a_lock_never_overdraws_and_takes_two_pauses() {
+    let python = sidecar("python.txt");
+    for experiment in ["bank-locked, Rust", "bank-locked, CPython"] {
+        let row = python.row(Some(experiment), "with a lock");
+        assert_eq!(text(row, "overdrawn"), format!("0 of {}", row.rounds()));
+        // Two pauses of 0.1 s one after another (a sleep never ends early).
+        assert!(samples(row).iter().all(|&s| s >= 0.2), "{row:?}");
     }
 }

@@ -17,6 +17,8 @@ fn each_listing_runs_as_the_book_runs_it() {
         hold::main();
         model::main();
         mutexes::main();
+        locks::release::main();
+        locks::reentrant::main();
         waiting::main();
     });
 }
@@ -318,4 +320,27 @@ fn the_pause_meeting_would_catch_a_lock_held_during_the_pause() {
         assert_eq!(pauses.len(), 2);
         assert!(pauses.iter().any(|&(_, _, met)| !met), "{pauses:?}");
     });
+}
+
+#[test]
+fn a_guard_lets_go_exactly_where_the_chapter_says() {
+    let m = std::sync::Mutex::new(0);
+    let seen = locks::release::release_points(&m);
+    let held: Vec<bool> = seen.iter().map(|(_, l)| *l).collect();
+    assert_eq!(held, [false, true, false, true, false, true, false]);
+    assert!(!locks::release::is_locked(&m), "nothing is held at the end");
+    assert_eq!(*m.lock().unwrap(), 1, "one increment");
+}
+
+#[test]
+fn locking_twice_on_one_thread_never_returns_and_the_fix_does() {
+    use locks::reentrant::{Watched, compare};
+    let (relocking, fixed) = compare(Duration::from_millis(500));
+    // std leaves the outcome of a re-lock unspecified (a deadlock or a
+    // panic): either way it does not return.
+    assert!(
+        matches!(relocking, Watched::StillWaiting | Watched::Panicked),
+        "{relocking:?}"
+    );
+    assert_eq!(fixed, Watched::Returned(99));
 }

@@ -27,7 +27,7 @@ pub struct Account {
 
 /// The largest balance or withdrawal the labs accept: small enough that no
 /// sum or difference of at most 4 of them can overflow an `i64`.
-pub const MAX_MONEY: i64 = 1_000_000_000;
+const MAX_MONEY: i64 = 1_000_000_000;
 
 /// The customers' withdrawals, checked: 1 to 4 of them (loom models at most
 /// 4 threads besides its own), each between 1 and [`MAX_MONEY`]. A newtype
@@ -45,7 +45,7 @@ impl std::ops::Deref for Amounts {
 
 /// Parses `--amounts 80,70,50,20`; the error is the one line the reader sees
 /// (clap adds which option it was about).
-pub fn parse_amounts(text: &str) -> Result<Amounts, String> {
+fn parse_amounts(text: &str) -> Result<Amounts, String> {
     let mut amounts = Vec::new();
     for item in text.split(',').map(str::trim) {
         let amount: i64 = item.parse().map_err(|err: std::num::ParseIntError| {

@@ -84,13 +84,13 @@ pub fn in_turn(
 /// Turns handed out in order, 0, 1, 2...: a thread waiting for its turn
 /// sleeps on a condition variable (it uses no CPU), and [`Turns::pass`]
 /// wakes the waiters so that the one whose turn has come goes on.
-pub struct Turns {
+struct Turns {
     next: Mutex<usize>,
     passed: Condvar,
 }
 
 impl Turns {
-    pub fn new() -> Turns {
+    fn new() -> Turns {
         Turns {
             next: Mutex::new(0),
             passed: Condvar::new(),
@@ -98,29 +98,73 @@ impl Turns {
     }
 
     /// Sleeps until turn number `turn` has come.
-    pub fn wait_for(&self, turn: usize) {
+    fn wait_for(&self, turn: usize) {
         let next = self.next.lock().unwrap();
         drop(self.passed.wait_while(next, |next| *next != turn).unwrap());
     }
 
     /// Ends the current turn: the next one may go.
-    pub fn pass(&self) {
+    fn pass(&self) {
         *self.next.lock().unwrap() += 1;
         self.passed.notify_all();
     }
 }
 
-impl Default for Turns {
-    fn default() -> Turns {
-        Turns::new()
-    }
+/// One thread per customer, all released together by a barrier, joined in
+/// queue order: `customer(queue_position, amount)` is what each thread does.
+/// (The harness the two listings below share.)
+pub fn customers_at_once(
+    amounts: &[i64],
+    customer: impl Fn(usize, i64) -> Withdrawal + Sync,
+) -> Vec<Withdrawal> {
+    let start = Barrier::new(amounts.len());
+    thread::scope(|s| {
+        let threads: Vec<_> = amounts
+            .iter()
+            .enumerate()
+            .map(|(position, &amount)| {
+                let (start, customer) = (&start, &customer);
+                s.spawn(move || {
+                    start.wait();
+                    customer(position, amount)
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().expect("a customer's thread panicked"))
+            .collect()
+    })
 }
 
+/// When nobody has acted yet every check sees `opening`, so the customers
+/// who pass it are those asking for at most `opening`; the one at
+/// `position` acts after those of them ahead of it in the queue.
+fn turn_to_act(opening: i64, amounts: &[i64], position: usize) -> usize {
+    amounts[..position]
+        .iter()
+        .filter(|&&earlier| earlier <= opening)
+        .count()
+}
+
+// ANCHOR: at_once
+/// "If the four of them withdraw simultaneously", as the Python program
+/// does it: every customer on a thread of their own, all released at once,
+/// nothing else. What happens depends on how the threads happen to run.
+pub fn at_once(opening: i64, amounts: &[i64], pause: Duration) -> (Vec<Withdrawal>, i64) {
+    let balance = AtomicI64::new(opening);
+    let reports = customers_at_once(amounts, |_, amount| {
+        withdraw(&balance, amount, || thread::sleep(pause), |_| {})
+    });
+    (reports, balance.load(Ordering::SeqCst))
+}
+// ANCHOR_END: at_once
+
 // ANCHOR: all_at_once
-/// "If the four of them withdraw simultaneously", with the bad interleaving
-/// forced rather than left to luck: nobody acts until every customer has
-/// checked (a `Barrier`), and then those who passed the check act in the
-/// order they queued (`Turns`), so every run says the same lines.
+/// The same, with the bad interleaving forced rather than left to luck:
+/// nobody acts until every customer has checked (a `Barrier`), and then
+/// those who passed act in queue order (`Turns`), so every run says the
+/// same lines.
 pub fn all_at_once(
     opening: i64,
     amounts: &[i64],
@@ -130,41 +174,22 @@ pub fn all_at_once(
     let balance = AtomicI64::new(opening);
     let everyone_checked = Barrier::new(amounts.len());
     let turns = Turns::new();
-    thread::scope(|s| {
-        let customers: Vec<_> = amounts
-            .iter()
-            .enumerate()
-            .map(|(queue_position, &amount)| {
-                let (balance, everyone_checked, turns) = (&balance, &everyone_checked, &turns);
-                // Until someone acts, every check sees `opening`: the customers
-                // ahead in the queue who pass it take a turn each before us.
-                let turn = amounts[..queue_position]
-                    .iter()
-                    .filter(|&&earlier| earlier <= opening)
-                    .count();
-                s.spawn(move || {
-                    let count_the_notes = || {
-                        everyone_checked.wait(); // all checks are done...
-                        thread::sleep(pause); // ...the tellers count the notes...
-                        turns.wait_for(turn); // ...and hand them out in queue order
-                    };
-                    let report = withdraw(balance, amount, count_the_notes, say);
-                    match report {
-                        Withdrawal::Paid { .. } => turns.pass(), // the next one may act
-                        Withdrawal::Refused { .. } => {
-                            everyone_checked.wait(); // refused at the check: done
-                        }
-                    }
-                    report
-                })
-            })
-            .collect();
-        let reports = customers // joined in queue order
-            .into_iter()
-            .map(|c| c.join().expect("a customer's thread panicked"))
-            .collect();
-        (reports, balance.load(Ordering::SeqCst))
-    })
+    let reports = customers_at_once(amounts, |position, amount| {
+        let count_the_notes = || {
+            everyone_checked.wait(); // every check is done...
+            thread::sleep(pause); // ...the tellers count the notes...
+            turns.wait_for(turn_to_act(opening, amounts, position)); // ...one by one
+        };
+        let report = withdraw(&balance, amount, count_the_notes, say);
+        match report {
+            Withdrawal::Paid { .. } => turns.pass(), // the next one may act
+            Withdrawal::Refused { .. } => {
+                everyone_checked.wait(); // refused at the check: done
+            }
+        }
+        report
+    });
+    (reports, balance.load(Ordering::SeqCst))
 }
 // ANCHOR_END: all_at_once
 
@@ -217,28 +242,15 @@ pub fn withdraw_with_compare_exchange(balance: &AtomicI64, amount: i64) -> Withd
 }
 // ANCHOR_END: solution
 
-/// Runs every customer's `withdraw_atomically` on its own thread, all
-/// released at once by a barrier: the order is whatever the machine does.
-pub fn atomically_at_once(opening: i64, amounts: &[i64]) -> (Vec<Withdrawal>, i64) {
+/// Every customer's withdrawal done by `withdraw_with` on its own thread,
+/// all released at once: the order is whatever the machine does.
+pub fn at_once_with(
+    opening: i64,
+    amounts: &[i64],
+    withdraw_with: impl Fn(&AtomicI64, i64) -> Withdrawal + Sync,
+) -> (Vec<Withdrawal>, i64) {
     let balance = AtomicI64::new(opening);
-    let start = Barrier::new(amounts.len());
-    let mut reports: Vec<Withdrawal> = thread::scope(|s| {
-        let customers: Vec<_> = amounts
-            .iter()
-            .map(|&amount| {
-                let (balance, start) = (&balance, &start);
-                s.spawn(move || {
-                    start.wait();
-                    withdraw_atomically(balance, amount)
-                })
-            })
-            .collect();
-        customers
-            .into_iter()
-            .map(|c| c.join().expect("a customer's thread panicked"))
-            .collect()
-    });
-    reports.sort_by_key(|w| std::cmp::Reverse(w.amount()));
+    let reports = customers_at_once(amounts, |_, amount| withdraw_with(&balance, amount));
     (reports, balance.load(Ordering::SeqCst))
 }
 
@@ -262,7 +274,13 @@ pub fn main() {
         balance, -120,
         "every check passed, so every withdrawal happened"
     );
-    let (reports, balance) = atomically_at_once(OPENING_BALANCE, &AMOUNTS);
+    let (reports, balance) = at_once_with(OPENING_BALANCE, &AMOUNTS, withdraw_atomically);
     println!("fetch_update: {reports:?}, balance {balance}");
     assert!(balance >= 0);
+    let (_, balance) = at_once(OPENING_BALANCE, &AMOUNTS, Duration::ZERO);
+    println!("check-then-act with no pause, once: balance {balance}");
+    assert!(
+        balance <= 30,
+        "no order ends above 30, and a race only lowers it"
+    );
 }

@@ -13,3 +13,6 @@ pub mod account;
 pub mod bank;
 pub mod counter;
 pub mod model;
+pub mod outcomes;
+pub mod report;
+pub mod runs;

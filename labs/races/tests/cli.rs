@@ -8,7 +8,17 @@ const RACES: &str = env!("CARGO_BIN_EXE_races");
 fn help_lists_every_experiment() {
     assert_help_mentions(
         RACES,
-        &["bank", "bank-atomic", "counter", "--scale", "--json"],
+        &[
+            "bank",
+            "bank-runs",
+            "bank-atomic",
+            "counter",
+            "counter-runs",
+            "exercise",
+            "python",
+            "--scale",
+            "--json",
+        ],
     );
 }
 
@@ -55,10 +65,66 @@ fn json_rows_report_each_experiment() {
     for experiment in ["bank", "bank-atomic", "counter"] {
         let rows = json_rows(RACES, &[experiment, "--scale", "0.01", "--json"]);
         assert_eq!(rows[0]["experiment"], experiment);
-        assert!(rows[0]["wall_seconds"].as_f64().unwrap() > 0.0);
         if experiment == "bank" {
             assert_eq!(rows[1]["variant"], "all at once");
             assert_eq!(rows[1]["balance"], -120);
         }
     }
+}
+
+#[test]
+fn run_many_times_each_program_ends_only_where_it_can() {
+    let racy = races::outcomes::check_then_act(100, &[80, 70, 50, 20]);
+    let whole = races::outcomes::one_at_a_time(100, &[80, 70, 50, 20]);
+    let rows = json_rows(
+        RACES,
+        &["bank-runs", "--runs", "5", "--scale", "0.01", "--json"],
+    );
+    assert_eq!(rows.len(), 4);
+    for row in &rows {
+        assert_eq!(row["runs"], 5);
+        let seen = row["balances seen"].as_u64().unwrap() as usize;
+        assert!((1..=racy.len()).contains(&seen), "{row}");
+    }
+    let fixed = &rows[3];
+    assert_eq!(fixed["variant"], "fetch_update");
+    assert_eq!(fixed["overdrawn"], 0, "{fixed}");
+    let seen = fixed["balances seen"].as_u64().unwrap() as usize;
+    assert!((1..=whole.len()).contains(&seen), "{fixed}");
+
+    let rows = json_rows(
+        RACES,
+        &["counter-runs", "--runs", "4", "--scale", "0.01", "--json"],
+    );
+    let fetch_add = &rows[1];
+    assert_eq!(fetch_add["variant"], "fetch_add");
+    assert_eq!(fetch_add["lossy runs"], 0, "{fetch_add}");
+    let lost = rows[0]["max lost"].as_u64().unwrap();
+    assert!(
+        lost <= rows[0]["increments"].as_u64().unwrap(),
+        "{}",
+        rows[0]
+    );
+}
+
+#[test]
+fn the_hidden_once_run_prints_one_json_line() {
+    let out = run(
+        RACES,
+        &[
+            "once",
+            "bank",
+            "--withdraw",
+            "fetch-update",
+            "--amounts",
+            "60,50",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let once: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert!(
+        [40, 50].contains(&once["outcome"].as_i64().unwrap()),
+        "{once}"
+    );
+    assert_usage_error(RACES, &["once", "bank", "--withdraw", "rob"], "rob");
 }

@@ -160,7 +160,8 @@ fn fetch_update_never_overdraws_and_always_pays_twenty() {
     within(Duration::from_secs(60), || {
         let possible = [0, 10, 30];
         for _ in 0..200 {
-            let (reports, balance) = bank::atomically_at_once(OPENING_BALANCE, &AMOUNTS);
+            let (reports, balance) =
+                bank::at_once_with(OPENING_BALANCE, &AMOUNTS, bank::withdraw_atomically);
             assert!(possible.contains(&balance), "balance {balance}");
             let paid: Vec<i64> = reports
                 .iter()
@@ -215,25 +216,13 @@ fn fetch_add_never_loses_and_load_store_never_gains() {
 #[test]
 fn the_compare_exchange_solution_never_overdraws() {
     within(Duration::from_secs(60), || {
-        use std::sync::Barrier;
-        use std::sync::atomic::{AtomicI64, Ordering};
+        use std::sync::atomic::AtomicI64;
         for _ in 0..200 {
-            let balance = AtomicI64::new(OPENING_BALANCE);
-            let start = Barrier::new(AMOUNTS.len());
-            let reports: Vec<Withdrawal> = std::thread::scope(|s| {
-                let customers: Vec<_> = AMOUNTS
-                    .iter()
-                    .map(|&amount| {
-                        let (balance, start) = (&balance, &start);
-                        s.spawn(move || {
-                            start.wait();
-                            bank::withdraw_with_compare_exchange(balance, amount)
-                        })
-                    })
-                    .collect();
-                customers.into_iter().map(|c| c.join().unwrap()).collect()
-            });
-            let end = balance.load(Ordering::SeqCst);
+            let (reports, end) = bank::at_once_with(
+                OPENING_BALANCE,
+                &AMOUNTS,
+                bank::withdraw_with_compare_exchange,
+            );
             assert!([0, 10, 30].contains(&end), "{end}");
             let paid: i64 = reports
                 .iter()
@@ -250,5 +239,24 @@ fn the_compare_exchange_solution_never_overdraws() {
             .collect();
         assert_eq!(reports[0], paid(80, 20));
         assert_eq!(reports[3], paid(20, 0));
+    });
+}
+
+#[test]
+fn unstaged_the_bank_ends_only_where_some_interleaving_can() {
+    within(Duration::from_secs(60), || {
+        let racy = races::outcomes::check_then_act(OPENING_BALANCE, &AMOUNTS);
+        for pause in [Duration::ZERO, Duration::from_micros(20)] {
+            for _ in 0..50 {
+                let (reports, balance) = bank::at_once(OPENING_BALANCE, &AMOUNTS, pause);
+                assert!(racy.contains(&balance), "{balance} after {pause:?}");
+                let paid: i64 = reports
+                    .iter()
+                    .filter(|w| w.is_paid())
+                    .map(|w| w.amount())
+                    .sum();
+                assert_eq!(OPENING_BALANCE - paid, balance);
+            }
+        }
     });
 }

@@ -1,0 +1,22 @@
+//! The programs the chapter asks "does this compile?" about are refused,
+//! with the errors the chapter reveals (`compile-fail/*.stderr`, written by
+//! rustc itself).
+//!
+//! After a compiler upgrade changes the wording, regenerate the `.stderr`
+//! files with `TRYBUILD=overwrite cargo test -p primer --test compile_fail`.
+
+use std::path::Path;
+
+#[test]
+fn what_the_compiler_refuses() {
+    let refused = std::panic::catch_unwind(|| {
+        let cases = trybuild::TestCases::new();
+        cases.compile_fail("compile-fail/*.rs");
+    });
+    if refused.is_err() {
+        panic!(
+            "{}",
+            labkit::transcript::toolchain_note(Path::new(env!("CARGO_MANIFEST_DIR")))
+        );
+    }
+}
