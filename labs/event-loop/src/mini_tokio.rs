@@ -48,6 +48,23 @@ pub struct Reactor {
 }
 
 impl Reactor {
+    /// Register interest: "tell me whenever this socket becomes readable or writable".
+    pub fn register(&mut self, socket: &mut impl mio::event::Source) -> io::Result<Token> {
+        let token = Token(self.next_token);
+        self.next_token += 1;
+        let interest = Interest::READABLE | Interest::WRITABLE;
+        self.poll.registry().register(socket, token, interest)?;
+        Ok(token)
+    }
+
+    /// A task found the socket `token` not ready: wake it when the OS says it is.
+    pub fn wake_when_ready(&mut self, token: Token, waker: Waker) {
+        self.waiting_for_io.insert(token, waker);
+    }
+}
+// ANCHOR_END: reactor
+
+impl Reactor {
     pub fn new() -> io::Result<Reactor> {
         Ok(Reactor {
             poll: mio::Poll::new()?,
@@ -59,28 +76,12 @@ impl Reactor {
         })
     }
 
-    /// Register interest: "tell me whenever this socket becomes readable or writable".
-    pub fn register(&mut self, socket: &mut impl mio::event::Source) -> io::Result<Token> {
-        let token = Token(self.next_token);
-        self.next_token += 1;
-        let interest = Interest::READABLE | Interest::WRITABLE;
-        self.poll.registry().register(socket, token, interest)?;
-        Ok(token)
-    }
-
+    /// Forget a socket (it is being closed) and the waker waiting for it.
     pub fn deregister(&mut self, socket: &mut impl mio::event::Source, token: Token) {
         let _ = self.poll.registry().deregister(socket);
         self.waiting_for_io.remove(&token);
     }
 
-    /// A task found the socket `token` not ready: wake it when the OS says it is.
-    pub fn wake_when_ready(&mut self, token: Token, waker: Waker) {
-        self.waiting_for_io.insert(token, waker);
-    }
-}
-// ANCHOR_END: reactor
-
-impl Reactor {
     /// A task sleeps until `deadline`; returns the timer's key (see [`Timer`]).
     fn add_timer(&mut self, deadline: Instant, waker: Waker) -> usize {
         self.next_timer += 1;

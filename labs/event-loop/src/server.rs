@@ -145,7 +145,7 @@ fn listen_on_loopback() -> std::io::Result<tokio::net::TcpListener> {
     socket.listen(4096)
 }
 
-// ANCHOR: serve
+// ANCHOR: accept
 /// Accepts connections and serves each one in a task of its own, so a
 /// thousand slow requests wait their latency at the same time (`in_flight`
 /// counts them). If `accept` fails, most often because the process has no
@@ -173,7 +173,11 @@ async fn accept_forever(
         }
     }
 }
+// ANCHOR_END: accept
 
+// ANCHOR: serve
+/// Reads the request, waits the latency (or forever, or answers garbage,
+/// as the server was told to behave) and answers.
 async fn serve(mut stream: TcpStream, latency: Duration, behaviour: Behaviour) {
     let Ok(path) = read_request_path(&mut stream).await else {
         return;

@@ -128,6 +128,16 @@ pub fn fetch_busy_loop(requests: &[(SocketAddr, String)], timeout: Duration) -> 
             }
         }
     }
+    report(in_flight, requests, wasted_polls)
+}
+// ANCHOR_END: busy_loop
+
+/// Every request's outcome, in request order, each error naming its request.
+fn report(
+    in_flight: Vec<InFlight>,
+    requests: &[(SocketAddr, String)],
+    wasted_polls: u64,
+) -> BusyLoopReport {
     let pages = in_flight
         .into_iter()
         .zip(requests)
@@ -140,7 +150,6 @@ pub fn fetch_busy_loop(requests: &[(SocketAddr, String)], timeout: Duration) -> 
         wasted_polls,
     }
 }
-// ANCHOR_END: busy_loop
 
 /// Three pages of 50 ms each: about 150 ms one after another, about 50 ms
 /// with the busy loop, which asks many times in vain meanwhile.

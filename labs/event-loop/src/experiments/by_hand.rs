@@ -8,6 +8,8 @@
 //! - `executor`: three tasks on mini tokio's executor, one that yields
 //!   twice, one that sleeps 20 ms, one that finishes at once; the loop's
 //!   trace, turn by turn.
+//! - `sleeps`: the chapter's exercise, answered: three tasks that each
+//!   sleep 30 ms with the solution's `sleep`, on one thread.
 
 use std::cell::RefCell;
 use std::io::{ErrorKind, Read, Write};
@@ -29,6 +31,8 @@ pub enum Part {
     Reactor,
     /// The executor: three tasks and the loop's turns.
     Executor,
+    /// The exercise's answer: three sleeps of 30 ms on mini tokio's one thread.
+    Sleeps,
 }
 
 /// How long the other end of the socket waits before it writes, and the
@@ -37,12 +41,14 @@ pub enum Part {
 const WRITE_AFTER: Duration = Duration::from_millis(100);
 const TIMER: Duration = Duration::from_millis(50);
 const NAP: Duration = Duration::from_millis(20);
+const EXERCISE_NAP: Duration = Duration::from_millis(30);
 
 /// The lines of a run, in order; `--json` prints them as a document.
 pub fn run(common: &Common, part: Part) -> Result<Vec<String>> {
     match part {
         Part::Reactor => reactor(common),
         Part::Executor => executor(common),
+        Part::Sleeps => sleeps(common),
     }
 }
 
@@ -145,6 +151,54 @@ fn reactor(common: &Common) -> Result<Vec<String>> {
     Ok(lines)
 }
 
+/// One line per turn of the loop: the tasks polled and what they answered,
+/// then (every turn but the last) how long the reactor waited.
+fn turns(trace: &[mini_tokio::Turn]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (number, turn) in trace.iter().enumerate() {
+        let polled: Vec<String> = turn
+            .polled
+            .iter()
+            .map(|&(task, finished)| {
+                format!("{task} {}", if finished { "Ready" } else { "Pending" })
+            })
+            .collect();
+        let mut line = format!("turn {}: polled {}", number + 1, polled.join(", "));
+        // Every turn but the last ends with a wait (the last finished every task).
+        if number + 1 < trace.len() {
+            line.push_str(&format!(
+                "; then the reactor waited {} ({} events)",
+                format_duration(turn.waited),
+                turn.events
+            ));
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+fn sleeps(common: &Common) -> Result<Vec<String>> {
+    let mut executor = Executor::new()?;
+    for _ in 0..3 {
+        let reactor = executor.reactor();
+        executor.spawn(async move { mini_tokio::sleep(&reactor, EXERCISE_NAP).await });
+    }
+    let start = Instant::now();
+    executor.run()?;
+    let took = start.elapsed();
+    ensure!(took >= EXERCISE_NAP, "the sleeps ended early: {took:?}");
+    let mut lines = vec![format!(
+        "three tasks each sleep {} on one thread: all done after {}",
+        format_duration(EXERCISE_NAP),
+        format_duration(took)
+    )];
+    lines.extend(turns(&executor.trace));
+    for line in &lines {
+        common.say(line);
+    }
+    Ok(lines)
+}
+
 fn executor(common: &Common) -> Result<Vec<String>> {
     let nap = NAP;
     let mut executor = Executor::new()?;
@@ -168,25 +222,7 @@ fn executor(common: &Common) -> Result<Vec<String>> {
         "task 0 yields twice, task 1 sleeps {}, task 2 finishes at once",
         format_duration(nap)
     )];
-    for (number, turn) in executor.trace.iter().enumerate() {
-        let polled: Vec<String> = turn
-            .polled
-            .iter()
-            .map(|&(task, finished)| {
-                format!("{task} {}", if finished { "Ready" } else { "Pending" })
-            })
-            .collect();
-        let mut line = format!("turn {}: polled {}", number + 1, polled.join(", "));
-        // Every turn but the last ends with a wait (the last finished every task).
-        if number + 1 < executor.trace.len() {
-            line.push_str(&format!(
-                "; then the reactor waited {} ({} events)",
-                format_duration(turn.waited),
-                turn.events
-            ));
-        }
-        lines.push(line);
-    }
+    lines.extend(turns(&executor.trace));
     for line in &lines {
         common.say(line);
     }
