@@ -87,11 +87,15 @@ async def poll():
 
 
 # ANCHOR: runtime
+async def thread_name():
+    return threading.current_thread().name
+
+
 async def where_things_run():
     """asyncio.run() makes an event loop, runs this coroutine on it until
     it is done, and closes the loop: tokio's block_on, on this thread."""
-    task = asyncio.create_task(asyncio.sleep(0, threading.current_thread().name))
-    return threading.current_thread().name, await task
+    task = asyncio.create_task(thread_name())
+    return await thread_name(), await task
 
 
 async def run_inside_a_running_loop():

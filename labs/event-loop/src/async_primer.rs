@@ -157,21 +157,24 @@ pub struct Places {
     pub task: String,
 }
 
-async fn where_things_run() -> Places {
-    let name = || {
-        std::thread::current()
-            .name()
-            .unwrap_or("unnamed")
-            .to_string()
-    };
-    let body = name();
-    let task = tokio::spawn(async move { name() })
-        .await
-        .expect("the task ran");
-    Places { body, task }
+fn thread_name() -> String {
+    std::thread::current()
+        .name()
+        .unwrap_or("unnamed")
+        .to_string()
 }
 
 // ANCHOR: runtime
+/// The thread the body runs on, and the one a task it spawns runs on.
+async fn where_things_run() -> Places {
+    let task = tokio::spawn(async { thread_name() });
+    let task = task.await.expect("the task ran");
+    Places {
+        body: thread_name(),
+        task,
+    }
+}
+
 /// `#[tokio::main]` turns this `async fn` into a plain one that builds a
 /// runtime (one worker thread per core) and `block_on`s the body...
 #[tokio::main]

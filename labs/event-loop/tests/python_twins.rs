@@ -3,7 +3,7 @@
 //! chapters read. (Timing is not checked here: only the lab measures.) A
 //! machine without python3 skips these tests, saying so.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use event_loop::server::{self, Server};
@@ -32,7 +32,7 @@ fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|a| a.to_string()).collect()
 }
 
-fn run(python: &PathBuf, twin: Twin<'_>, list: &[&str]) -> Document {
+fn run(python: &Path, twin: Twin<'_>, list: &[&str]) -> Document {
     run_twin(python, twin, &args(list), TIMEOUT)
         .unwrap_or_else(|err| panic!("{}: {err}", twin.file_name))
 }
