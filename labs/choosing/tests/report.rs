@@ -52,8 +52,9 @@ fn the_report_covers_every_chapter_at_a_tiny_scale() {
         }
     }
     // The headlines and the book's chapters match both ways: every chapter
-    // with a lab has a headline (this one and the introduction excepted),
-    // and every headline names a chapter.
+    // with a lab has a headline (this one, the introduction and the async
+    // primer, whose steps are walk-throughs with no timing, excepted), and
+    // every headline names a chapter.
     let summary =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src/SUMMARY.md"))
             .unwrap();
@@ -65,7 +66,13 @@ fn the_report_covers_every_chapter_at_a_tiny_scale() {
         .map(|(title, _)| title)
         .collect();
     for title in &titles {
-        if !["Introduction", "Which model when"].contains(title) {
+        if ![
+            "Introduction",
+            "Which model when",
+            "Futures: an async primer",
+        ]
+        .contains(title)
+        {
             assert!(
                 HEADLINES.iter().any(|h| h.chapter == *title),
                 "the chapter '{title}' has no headline in the report"
