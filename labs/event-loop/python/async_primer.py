@@ -111,7 +111,7 @@ async def run_inside_a_running_loop():
 def runtime():
     body, task = asyncio.run(where_things_run())
     say(f"asyncio.run: the body ran on thread {body!r}, a task on {task!r}")
-    say(f"asyncio.run inside a running loop: {asyncio.run(run_inside_a_running_loop())}")
+    say(f"nested asyncio.run: {asyncio.run(run_inside_a_running_loop())}")
 
 
 # ANCHOR: cancel

@@ -163,16 +163,15 @@ fn turns(trace: &[mini_tokio::Turn]) -> Vec<String> {
                 format!("{task} {}", if finished { "Ready" } else { "Pending" })
             })
             .collect();
-        let mut line = format!("turn {}: polled {}", number + 1, polled.join(", "));
+        lines.push(format!("turn {}: polled {}", number + 1, polled.join(", ")));
         // Every turn but the last ends with a wait (the last finished every task).
         if number + 1 < trace.len() {
-            line.push_str(&format!(
-                "; then the reactor waited {} ({} events)",
+            lines.push(format!(
+                "  then the reactor waited {} ({} events)",
                 format_duration(turn.waited),
                 turn.events
             ));
         }
-        lines.push(line);
     }
     lines
 }

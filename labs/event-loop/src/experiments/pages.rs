@@ -111,12 +111,12 @@ pub fn sizes(common: &Common, options: Requests) -> (u64, Duration) {
 /// Says what a run will fetch.
 pub fn announce(common: &Common, run: &PageRun, latency: Duration, with_failures: bool) {
     common.say(format!(
-        "Fetching {} pages from the local server, {} latency each, giving up after {}{}.",
+        "Fetching {} pages, {} latency each, giving up after {}{}.",
         run.requests.len(),
         format_duration(latency),
         format_duration(run.timeout),
         if with_failures {
-            " (the last 3 are meant to fail)"
+            "; the last 3 are meant to fail"
         } else {
             ""
         }
@@ -157,8 +157,8 @@ pub struct Fetched {
     pub failed: usize,
     /// The body bytes of the pages that arrived.
     pub bytes: usize,
-    /// Why each failed request failed, in request order.
-    pub errors: Vec<String>,
+    /// Each failed request and why it failed, in request order.
+    pub errors: Vec<(String, String)>,
 }
 
 impl Fetched {
@@ -173,7 +173,9 @@ impl Fetched {
                 }
                 Err(err) => {
                     fetched.failed += 1;
-                    fetched.errors.push(format!("{err:#}"));
+                    // The request (the outermost context), then why it failed.
+                    let why: Vec<String> = err.chain().skip(1).map(|e| e.to_string()).collect();
+                    fetched.errors.push((err.to_string(), why.join(": ")));
                 }
             }
         }
@@ -193,7 +195,9 @@ impl Fetched {
             expected.failed,
             self.errors
                 .first()
-                .map_or(String::new(), |err| format!("; first error: {err}"))
+                .map_or(String::new(), |(request, why)| format!(
+                    "; first error: {request}: {why}"
+                ))
         );
         Ok(())
     }
@@ -204,10 +208,11 @@ impl Fetched {
     }
 
     /// Prints why each request failed (a fixed set, so the output's shape
-    /// does not depend on the scale).
+    /// does not depend on the scale), on two lines each to keep them short.
     pub fn say_errors(&self, common: &Common, label: &str) {
-        for err in &self.errors {
-            common.say(format!("  {label} failed: {err}"));
+        for (request, why) in &self.errors {
+            common.say(format!("  {label}: {request}"));
+            common.say(format!("    failed: {why}"));
         }
     }
 }

@@ -58,7 +58,7 @@ pub struct ChildReport {
 pub fn run(common: &Common) -> Result<Results> {
     let wait = common.scale.duration(SCALE_WAIT);
     common.say(format!(
-        "Every task or thread waits {}; each variant runs in a fresh process so its peak memory is its own.",
+        "Every task or thread waits {}; each variant runs in a fresh process (its own peak memory).",
         format_duration(wait)
     ));
     let exe = std::env::current_exe().context("finding this program to rerun it")?;
