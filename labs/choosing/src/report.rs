@@ -314,8 +314,8 @@ pub const HEADLINES: &[Headline] = &[
         what: "six pages from a local server: one after another vs tokio tasks",
         label: "fetch six pages",
         measure: Measure::Speedup {
-            baseline: Baseline::Variant("tokio, one after another"),
-            contender: "tokio, JoinSet",
+            baseline: Baseline::Variant("in turn"),
+            contender: "JoinSet",
             python: Python::Times(2.71, 0.62),
         },
     },

@@ -1,13 +1,15 @@
-//! The `event-loop` lab: the book's chapter "Event loops".
+//! The `event-loop` lab: the book's chapters "Futures: an async primer" and
+//! "Event loops".
 //!
 //! From blocking sockets to a hand-built event loop on `mio` to tokio, all
 //! talking to a local HTTP server ([`server`]) that waits a configurable
-//! latency before answering. Each listing module is also a complete program
-//! the book compiles as a snippet, so it uses only `std` and external crates;
-//! the command line, the tables, the lifecycle diagram and the scale
-//! experiment's child processes live in `main.rs` and [`lifecycle`].
+//! latency before answering. Each module here is a listing the book includes
+//! and also a complete program the book compiles as a snippet, so it uses
+//! only `std`, external crates and `labkit`; the command line and the
+//! experiments (tables, checks, the lifecycle diagram, child processes, the
+//! Python twins) live in the binary (`main.rs` and `experiments/`).
 
-pub mod lifecycle;
+pub mod async_primer;
 pub mod mini_tokio;
 pub mod pitfalls;
 pub mod scale;

@@ -4,9 +4,17 @@
 // the OS which sockets are ready, an executor that runs tasks (futures)
 // until they wait and runs them again when woken, and sockets whose reads
 // and writes are `async fn`s joining the two. Everything runs on one thread.
-// This file is also a complete program (see `main` at the bottom).
+// This file is also a complete program (see `main` at the bottom); it uses
+// `labkit` for what is not its lesson (reading the HTTP answer, a stand-in
+// server when it runs on its own).
+//
+// Why this file is longer than 300 lines: a listing must compile on its own
+// (the book compiles each included file as one program), and the reactor,
+// the executor, the sockets and the timers only work together. The book
+// shows it in steps of under 40 lines each.
 
 extern crate anyhow;
+extern crate labkit;
 extern crate mio;
 
 use std::cell::RefCell;
@@ -20,7 +28,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, anyhow, bail};
+use anyhow::{Context as _, anyhow};
 use mio::{Events, Interest, Token};
 
 // ANCHOR: reactor
@@ -40,6 +48,23 @@ pub struct Reactor {
 }
 
 impl Reactor {
+    /// Register interest: "tell me whenever this socket becomes readable or writable".
+    pub fn register(&mut self, socket: &mut impl mio::event::Source) -> io::Result<Token> {
+        let token = Token(self.next_token);
+        self.next_token += 1;
+        let interest = Interest::READABLE | Interest::WRITABLE;
+        self.poll.registry().register(socket, token, interest)?;
+        Ok(token)
+    }
+
+    /// A task found the socket `token` not ready: wake it when the OS says it is.
+    pub fn wake_when_ready(&mut self, token: Token, waker: Waker) {
+        self.waiting_for_io.insert(token, waker);
+    }
+}
+// ANCHOR_END: reactor
+
+impl Reactor {
     pub fn new() -> io::Result<Reactor> {
         Ok(Reactor {
             poll: mio::Poll::new()?,
@@ -51,23 +76,10 @@ impl Reactor {
         })
     }
 
-    /// Register interest: "tell me whenever this socket becomes readable or writable".
-    pub fn register(&mut self, socket: &mut impl mio::event::Source) -> io::Result<Token> {
-        let token = Token(self.next_token);
-        self.next_token += 1;
-        let interest = Interest::READABLE | Interest::WRITABLE;
-        self.poll.registry().register(socket, token, interest)?;
-        Ok(token)
-    }
-
+    /// Forget a socket (it is being closed) and the waker waiting for it.
     pub fn deregister(&mut self, socket: &mut impl mio::event::Source, token: Token) {
         let _ = self.poll.registry().deregister(socket);
         self.waiting_for_io.remove(&token);
-    }
-
-    /// A task found the socket `token` not ready: wake it when the OS says it is.
-    pub fn wake_when_ready(&mut self, token: Token, waker: Waker) {
-        self.waiting_for_io.insert(token, waker);
     }
 
     /// A task sleeps until `deadline`; returns the timer's key (see [`Timer`]).
@@ -77,6 +89,14 @@ impl Reactor {
         self.next_timer
     }
 
+    /// How many timers are set: a finished or dropped wait leaves none.
+    pub fn timers_set(&self) -> usize {
+        self.timers.len()
+    }
+}
+
+// ANCHOR: dispatch
+impl Reactor {
     /// Wait, then dispatch: block in the OS until a socket is ready or the
     /// next timer is due, and wake the tasks concerned. Returns how many
     /// readiness events the OS reported.
@@ -114,16 +134,9 @@ impl Reactor {
         Ok(count)
     }
 }
-// ANCHOR_END: reactor
+// ANCHOR_END: dispatch
 
-impl Reactor {
-    /// How many timers are set: a finished or dropped wait leaves none.
-    pub fn timers_set(&self) -> usize {
-        self.timers.len()
-    }
-}
-
-// ANCHOR: executor
+// ANCHOR: waker
 /// A task is a future the executor owns until it finishes.
 type Task = Pin<Box<dyn Future<Output = ()>>>;
 
@@ -146,7 +159,9 @@ impl Wake for TaskWaker {
         self.ready.lock().unwrap().push_back(self.task);
     }
 }
+// ANCHOR_END: waker
 
+// ANCHOR: executor
 /// The executor: a list of tasks, a queue of the ready ones, and the reactor.
 pub struct Executor {
     reactor: Rc<RefCell<Reactor>>,
@@ -177,11 +192,19 @@ impl Executor {
         self.tasks.push(Some(Box::pin(task)));
     }
 
+    fn next_ready(&self) -> Option<usize> {
+        self.ready.lock().unwrap().pop_front()
+    }
+}
+// ANCHOR_END: executor
+
+// ANCHOR: run
+impl Executor {
     /// The event loop: run every ready task until it has to wait, then let
     /// the reactor wait for the OS and wake the tasks that may go on.
     /// Repeat until every task has finished.
     pub fn run(&mut self) -> io::Result<()> {
-        let mut unfinished = self.tasks.iter().filter(|task| task.is_some()).count();
+        let mut unfinished = self.tasks.iter().flatten().count();
         while unfinished > 0 {
             let mut turn = Turn::default();
             // 1. Run what is ready.
@@ -213,11 +236,8 @@ impl Executor {
         }
         Ok(())
     }
-
-    fn next_ready(&self) -> Option<usize> {
-        self.ready.lock().unwrap().pop_front()
-    }
 }
+// ANCHOR_END: run
 
 /// One turn of the loop: which tasks ran (and whether they finished), then
 /// how long the reactor waited and how many events the OS reported.
@@ -227,7 +247,6 @@ pub struct Turn {
     pub waited: Duration,
     pub events: usize,
 }
-// ANCHOR_END: executor
 
 // ANCHOR: async_io
 /// A TCP connection with `async` reads and writes. Each one tries the
@@ -239,6 +258,27 @@ pub struct AsyncTcpStream {
     reactor: Rc<RefCell<Reactor>>,
 }
 
+impl AsyncTcpStream {
+    /// Tries `attempt` each time the task runs, until it stops saying
+    /// `WouldBlock`. In between, the task sleeps and the reactor watches.
+    async fn until_ready<T>(
+        &mut self,
+        mut attempt: impl FnMut(&mut mio::net::TcpStream) -> io::Result<T>,
+    ) -> io::Result<T> {
+        std::future::poll_fn(|cx| match attempt(&mut self.stream) {
+            Err(err) if err.kind() == ErrorKind::WouldBlock => {
+                let waker = cx.waker().clone();
+                self.reactor.borrow_mut().wake_when_ready(self.token, waker);
+                Poll::Pending
+            }
+            result => Poll::Ready(result),
+        })
+        .await
+    }
+}
+// ANCHOR_END: async_io
+
+// ANCHOR: connect
 impl AsyncTcpStream {
     pub async fn connect(
         addr: SocketAddr,
@@ -268,7 +308,11 @@ impl AsyncTcpStream {
             .await?;
         Ok(connection)
     }
+}
+// ANCHOR_END: connect
 
+// ANCHOR: read_write
+impl AsyncTcpStream {
     pub async fn write_all(&mut self, mut bytes: &[u8]) -> io::Result<()> {
         while !bytes.is_empty() {
             let written = self.until_ready(|stream| stream.write(bytes)).await?;
@@ -286,25 +330,10 @@ impl AsyncTcpStream {
             }
         }
     }
-
-    /// Tries `attempt` each time the task runs, until it stops saying
-    /// `WouldBlock`. In between, the task sleeps and the reactor watches.
-    async fn until_ready<T>(
-        &mut self,
-        mut attempt: impl FnMut(&mut mio::net::TcpStream) -> io::Result<T>,
-    ) -> io::Result<T> {
-        std::future::poll_fn(|cx| match attempt(&mut self.stream) {
-            Err(err) if err.kind() == ErrorKind::WouldBlock => {
-                let waker = cx.waker().clone();
-                self.reactor.borrow_mut().wake_when_ready(self.token, waker);
-                Poll::Pending
-            }
-            result => Poll::Ready(result),
-        })
-        .await
-    }
 }
 
+/// Closing the connection (dropping it: the task finished, or was dropped
+/// unfinished) tells the reactor to forget the socket and its waker.
 impl Drop for AsyncTcpStream {
     fn drop(&mut self) {
         self.reactor
@@ -312,7 +341,7 @@ impl Drop for AsyncTcpStream {
             .deregister(&mut self.stream, self.token);
     }
 }
-// ANCHOR_END: async_io
+// ANCHOR_END: read_write
 
 // ANCHOR: timer
 /// A future's timer in the reactor. The future owns it, so the entry lives
@@ -409,9 +438,11 @@ pub async fn fetch(
     stream.write_all(request.as_bytes()).await?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await?;
-    body_size(&response)
+    Ok(labkit::http::body_of(&response)?.len())
 }
+// ANCHOR_END: fetch
 
+// ANCHOR: fetch_all
 /// Fetches every page concurrently on this one thread: one task per
 /// request, each bounded by `limit`. Returns each page's body size or why
 /// it failed, in request order, and the loop's trace.
@@ -437,53 +468,13 @@ pub fn fetch_all(
     let results = results.map(|result| result.expect("every task ran to the end"));
     Ok((results.collect(), executor.trace))
 }
-// ANCHOR_END: fetch
-
-/// Checks the status line and measures the body of a raw HTTP response.
-pub fn body_size(response: &[u8]) -> anyhow::Result<usize> {
-    let text = String::from_utf8_lossy(response);
-    let Some((head, body)) = text.split_once("\r\n\r\n") else {
-        let first_line = text.lines().next().unwrap_or("");
-        bail!("malformed response: expected an HTTP head, got {first_line:?}");
-    };
-    let status = head.lines().next().unwrap_or("");
-    if !status.starts_with("HTTP/1.") || !status.contains(" 200 ") {
-        bail!("the server answered {status:?}");
-    }
-    Ok(body.len())
-}
-
-/// A stand-in for the lab's server, so this file runs on its own: it serves
-/// `connections` connections, each on a thread that reads the request,
-/// waits `latency` and answers a short page, then stops.
-fn tiny_server(latency: Duration, connections: usize) -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten().take(connections) {
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-                    head.push(byte[0]);
-                }
-                std::thread::sleep(latency);
-                let _ = stream.write_all(b"HTTP/1.0 200 OK\r\n\r\nhello");
-            });
-        }
-    });
-    addr
-}
+// ANCHOR_END: fetch_all
 
 /// Three pages of 50 ms each, on one thread, plus one refused connection.
 pub fn main() {
     let latency = Duration::from_millis(50);
-    let addr = tiny_server(latency, 3);
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap() // nobody listens here once it is dropped
-    };
+    let addr = labkit::http::stand_in_server(latency, 3, "hello").unwrap();
+    let closed = labkit::http::refused_addr().unwrap();
     let mut requests: Vec<(SocketAddr, String)> =
         (1..=3).map(|n| (addr, format!("/page/{n}"))).collect();
     requests.push((closed, "/page/4".to_string()));

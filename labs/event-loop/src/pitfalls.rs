@@ -29,6 +29,13 @@ pub enum Neighbour {
     CpuOnRayon,
 }
 
+impl Neighbour {
+    /// Does this neighbour keep the runtime's one thread for the whole `hold`?
+    pub fn holds_the_thread(self) -> bool {
+        matches!(self, Neighbour::ThreadSleep | Neighbour::CpuWork)
+    }
+}
+
 // ANCHOR: neighbours
 async fn neighbour(kind: Neighbour, hold: Duration) {
     match kind {

@@ -8,7 +8,10 @@
 
 extern crate tokio;
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -34,6 +37,7 @@ pub enum Behaviour {
 /// blocked runtime would also block the service it waits for.
 pub struct Server {
     addr: SocketAddr,
+    in_flight: Arc<Gauge>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -48,6 +52,8 @@ impl Server {
     pub fn start_with(latency: Duration, behaviour: Behaviour) -> std::io::Result<Server> {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let in_flight = Arc::new(Gauge::default());
+        let gauge = Arc::clone(&in_flight);
         let thread = std::thread::Builder::new()
             .name("local-server".into())
             .spawn(move || {
@@ -65,7 +71,7 @@ impl Server {
                     };
                     let _ = addr_tx.send(listener.local_addr());
                     tokio::select! {
-                        _ = accept_forever(listener, latency, behaviour) => {}
+                        _ = accept_forever(listener, latency, behaviour, gauge) => {}
                         _ = stopped => {}
                     }
                 });
@@ -75,6 +81,7 @@ impl Server {
             .map_err(|_| std::io::Error::other("the server thread died while starting"))??;
         Ok(Server {
             addr,
+            in_flight,
             stop: Some(stop),
             thread: Some(thread),
         })
@@ -83,6 +90,38 @@ impl Server {
     /// Where the server listens (always on 127.0.0.1, on a port the OS chose).
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The most requests the server was serving at once since the last
+    /// call (or since it started); the count starts again from those being
+    /// served now.
+    pub fn take_peak_in_flight(&self) -> usize {
+        let now = self.in_flight.now.load(Ordering::SeqCst);
+        self.in_flight.peak.swap(now, Ordering::SeqCst)
+    }
+}
+
+/// Counts the requests being served: how many now, and the most at once.
+#[derive(Debug, Default)]
+struct Gauge {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl Gauge {
+    /// Runs `serving`, counted as one request in flight until it ends (or
+    /// is dropped, when the server stops).
+    async fn count<F: Future>(self: Arc<Self>, serving: F) -> F::Output {
+        struct Leaving(Arc<Gauge>);
+        impl Drop for Leaving {
+            fn drop(&mut self) {
+                self.0.now.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        let _leaving = Leaving(self);
+        serving.await
     }
 }
 
@@ -106,22 +145,25 @@ fn listen_on_loopback() -> std::io::Result<tokio::net::TcpListener> {
     socket.listen(4096)
 }
 
-// ANCHOR: serve
+// ANCHOR: accept
 /// Accepts connections and serves each one in a task of its own, so a
-/// thousand slow requests wait their latency at the same time. If `accept`
-/// fails, most often because the process has no file descriptor left
-/// (EMFILE), trying again at once would fail again at once and spin a
-/// core: the loop pauses instead, twice as long after each failure in a row.
+/// thousand slow requests wait their latency at the same time (`in_flight`
+/// counts them). If `accept` fails, most often because the process has no
+/// file descriptor left (EMFILE), trying again at once would fail again at
+/// once and spin a core: the loop pauses instead, twice as long after each
+/// failure in a row.
 async fn accept_forever(
     listener: tokio::net::TcpListener,
     latency: Duration,
     behaviour: Behaviour,
+    in_flight: Arc<Gauge>,
 ) {
     let mut pause = Duration::from_millis(1);
     loop {
         match listener.accept().await {
             Ok((stream, _peer)) => {
-                tokio::spawn(serve(stream, latency, behaviour));
+                let serving = serve(stream, latency, behaviour);
+                tokio::spawn(Arc::clone(&in_flight).count(serving));
                 pause = Duration::from_millis(1);
             }
             Err(_) => {
@@ -131,7 +173,11 @@ async fn accept_forever(
         }
     }
 }
+// ANCHOR_END: accept
 
+// ANCHOR: serve
+/// Reads the request, waits the latency (or forever, or answers garbage,
+/// as the server was told to behave) and answers.
 async fn serve(mut stream: TcpStream, latency: Duration, behaviour: Behaviour) {
     let Ok(path) = read_request_path(&mut stream).await else {
         return;
@@ -228,4 +274,5 @@ pub fn main() {
     assert!(response.starts_with("HTTP/1.0 200 OK"));
     let celsius = pretend_temperature("Oslo");
     assert!(response.ends_with(&format!("{{\"city\":\"Oslo\",\"celsius\":{celsius}}}")));
+    assert_eq!(server.take_peak_in_flight(), 1, "one request, served alone");
 }

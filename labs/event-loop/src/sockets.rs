@@ -3,29 +3,25 @@
 //
 // Plain `std::net::TcpStream`, no runtime: this is what a Python program
 // does with `socket.socket()` before asyncio, and `sock.setblocking(False)`
-// after. This file is also a complete program (see `main` at the bottom).
+// after. This file is also a complete program (see `main` at the bottom);
+// it uses `labkit` for what is not its lesson: reading the HTTP answer, and
+// a stand-in server when it runs on its own.
 
 extern crate anyhow;
+extern crate labkit;
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, anyhow, bail};
-
-/// One page the server sent back.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Page {
-    pub path: String,
-    /// The size of the body, without the HTTP head.
-    pub bytes: usize,
-}
+use anyhow::{Context, anyhow};
 
 // ANCHOR: blocking
-/// Fetches one page the blocking way: every call parks the thread until the
-/// OS has something to give back, so the thread does nothing else meanwhile.
-pub fn fetch_blocking(addr: SocketAddr, path: &str, timeout: Duration) -> anyhow::Result<Page> {
-    let attempt = || -> anyhow::Result<Page> {
+/// Fetches one page the blocking way and returns the size of its body.
+/// Every call parks the thread until the OS has something to give back, so
+/// the thread does nothing else meanwhile.
+pub fn fetch_blocking(addr: SocketAddr, path: &str, timeout: Duration) -> anyhow::Result<usize> {
+    let attempt = || -> anyhow::Result<usize> {
         let mut stream = TcpStream::connect_timeout(&addr, timeout)?;
         stream.set_read_timeout(Some(timeout))?;
         stream.write_all(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())?;
@@ -39,7 +35,7 @@ pub fn fetch_blocking(addr: SocketAddr, path: &str, timeout: Duration) -> anyhow
                 }
                 _ => err.into(),
             })?;
-        page_from_response(path, &response)
+        Ok(labkit::http::body_of(&response)?.len())
     };
     attempt().with_context(|| format!("GET {path} from {addr}"))
 }
@@ -48,7 +44,7 @@ pub fn fetch_blocking(addr: SocketAddr, path: &str, timeout: Duration) -> anyhow
 pub fn fetch_sequential(
     requests: &[(SocketAddr, String)],
     timeout: Duration,
-) -> Vec<anyhow::Result<Page>> {
+) -> Vec<anyhow::Result<usize>> {
     requests
         .iter()
         .map(|(addr, path)| fetch_blocking(*addr, path, timeout))
@@ -56,137 +52,110 @@ pub fn fetch_sequential(
 }
 // ANCHOR_END: blocking
 
-/// Checks the status line and measures the body of a raw HTTP response.
-pub fn page_from_response(path: &str, response: &[u8]) -> anyhow::Result<Page> {
-    let text = String::from_utf8_lossy(response);
-    let Some((head, body)) = text.split_once("\r\n\r\n") else {
-        let first_line = text.lines().next().unwrap_or("");
-        bail!("malformed response: expected an HTTP head, got {first_line:?}");
-    };
-    let status = head.lines().next().unwrap_or("");
-    if !status.starts_with("HTTP/1.") || !status.contains(" 200 ") {
-        bail!("the server answered {status:?}");
-    }
-    Ok(Page {
-        path: path.to_string(),
-        bytes: body.len(),
-    })
-}
-
 /// What the busy loop got, and how often it asked in vain.
 #[derive(Debug)]
 pub struct BusyLoopReport {
-    pub pages: Vec<anyhow::Result<Page>>,
+    /// Each page's body size, or why it failed, in request order.
+    pub pages: Vec<anyhow::Result<usize>>,
     /// Reads that returned `WouldBlock`: "nothing yet, ask again later".
     pub wasted_polls: u64,
 }
 
+// ANCHOR: send
+/// A request on its way: its socket until the answer is complete, the
+/// bytes received so far, and the outcome once it is known.
+struct InFlight {
+    stream: Option<TcpStream>,
+    received: Vec<u8>,
+    outcome: Option<anyhow::Result<usize>>,
+}
+
+/// Connects and sends the request the blocking way (quick on loopback),
+/// then switches the socket to non-blocking mode for the long wait.
+fn send(addr: SocketAddr, path: &str, timeout: Duration) -> InFlight {
+    let sent = || -> anyhow::Result<TcpStream> {
+        let mut stream = TcpStream::connect_timeout(&addr, timeout)?;
+        stream.write_all(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())?;
+        stream.set_nonblocking(true)?; // from now on, a read never parks the thread
+        Ok(stream)
+    };
+    let (stream, outcome) = match sent() {
+        Ok(stream) => (Some(stream), None),
+        Err(err) => (None, Some(Err(err))),
+    };
+    let received = Vec::new();
+    InFlight {
+        stream,
+        received,
+        outcome,
+    }
+}
+// ANCHOR_END: send
+
 // ANCHOR: busy_loop
 /// Sends every request first, then asks every socket in turn "anything
 /// yet?" until all have answered. Non-blocking reads never park the thread,
-/// so all the waits overlap... and the thread spins at 100 % CPU asking.
+/// so the waits overlap... and the thread spins at 100 % CPU asking.
 pub fn fetch_busy_loop(requests: &[(SocketAddr, String)], timeout: Duration) -> BusyLoopReport {
-    struct InFlight {
-        stream: Option<TcpStream>,
-        received: Vec<u8>,
-        result: Option<anyhow::Result<Page>>,
-    }
     let mut in_flight: Vec<InFlight> = requests
         .iter()
-        .map(|(addr, path)| match send_request(*addr, path, timeout) {
-            Ok(stream) => InFlight {
-                stream: Some(stream),
-                received: Vec::new(),
-                result: None,
-            },
-            Err(err) => InFlight {
-                stream: None,
-                received: Vec::new(),
-                result: Some(Err(err.context(format!("GET {path} from {addr}")))),
-            },
-        })
+        .map(|(addr, path)| send(*addr, path, timeout))
         .collect();
-
     let deadline = Instant::now() + timeout;
-    let mut wasted_polls = 0;
-    let mut buffer = [0u8; 4096];
-    while in_flight.iter().any(|request| request.result.is_none()) {
-        for (request, (addr, path)) in in_flight.iter_mut().zip(requests) {
+    let (mut wasted_polls, mut buffer) = (0, [0u8; 4096]);
+    while in_flight.iter().any(|request| request.outcome.is_none()) {
+        for request in &mut in_flight {
             let Some(stream) = request.stream.as_mut() else {
-                continue;
+                continue; // answered, or failed to send
             };
-            match stream.read(&mut buffer) {
-                Ok(0) => {
-                    let page = page_from_response(path, &request.received);
-                    request.result = Some(page.with_context(|| format!("GET {path} from {addr}")));
-                    request.stream = None;
+            let outcome = match stream.read(&mut buffer) {
+                Ok(0) => labkit::http::body_of(&request.received).map(|body| body.len()),
+                Ok(n) => {
+                    request.received.extend_from_slice(&buffer[..n]);
+                    continue; // more may come: the answer ends when the server closes
                 }
-                Ok(n) => request.received.extend_from_slice(&buffer[..n]),
-                Err(err) if err.kind() == ErrorKind::WouldBlock => wasted_polls += 1,
-                Err(err) => {
-                    request.result =
-                        Some(Err(anyhow!(err).context(format!("GET {path} from {addr}"))));
-                    request.stream = None;
+                Err(err) if err.kind() == ErrorKind::WouldBlock => {
+                    wasted_polls += 1; // nothing yet: ask again next time round
+                    continue;
                 }
-            }
+                Err(err) => Err(err.into()),
+            };
+            (request.outcome, request.stream) = (Some(outcome), None);
         }
         if Instant::now() >= deadline {
-            for (request, (addr, path)) in in_flight.iter_mut().zip(requests) {
-                if request.result.is_none() {
-                    request.result = Some(Err(anyhow!(
-                        "GET {path} from {addr}: no answer within {timeout:?}"
-                    )));
-                }
+            for request in in_flight.iter_mut().filter(|r| r.outcome.is_none()) {
+                request.outcome = Some(Err(anyhow!("no answer within {timeout:?}")));
             }
         }
     }
-    BusyLoopReport {
-        pages: in_flight
-            .into_iter()
-            .map(|request| request.result.expect("every request has a result"))
-            .collect(),
-        wasted_polls,
-    }
-}
-
-/// Connects (blocking, it is quick on loopback), sends the request, then
-/// switches the socket to non-blocking mode for the long wait.
-fn send_request(addr: SocketAddr, path: &str, timeout: Duration) -> anyhow::Result<TcpStream> {
-    let mut stream = TcpStream::connect_timeout(&addr, timeout)?;
-    stream.write_all(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())?;
-    stream.set_nonblocking(true)?;
-    Ok(stream)
+    report(in_flight, requests, wasted_polls)
 }
 // ANCHOR_END: busy_loop
 
-/// A stand-in for the lab's server, so this file runs on its own: it serves
-/// `connections` connections, each on a thread that reads the request,
-/// waits `latency` and answers a short page, then stops.
-fn tiny_server(latency: Duration, connections: usize) -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten().take(connections) {
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-                    head.push(byte[0]);
-                }
-                std::thread::sleep(latency);
-                let _ = stream.write_all(b"HTTP/1.0 200 OK\r\n\r\nhello");
-            });
-        }
-    });
-    addr
+/// Every request's outcome, in request order, each error naming its request.
+fn report(
+    in_flight: Vec<InFlight>,
+    requests: &[(SocketAddr, String)],
+    wasted_polls: u64,
+) -> BusyLoopReport {
+    let pages = in_flight
+        .into_iter()
+        .zip(requests)
+        .map(|(request, (addr, path))| {
+            let outcome = request.outcome.expect("every request has an outcome");
+            outcome.with_context(|| format!("GET {path} from {addr}"))
+        });
+    BusyLoopReport {
+        pages: pages.collect(),
+        wasted_polls,
+    }
 }
 
 /// Three pages of 50 ms each: about 150 ms one after another, about 50 ms
 /// with the busy loop, which asks many times in vain meanwhile.
 pub fn main() {
     let latency = Duration::from_millis(50);
-    let addr = tiny_server(latency, 6);
+    let addr = labkit::http::stand_in_server(latency, 6, "hello").unwrap();
     let requests: Vec<(SocketAddr, String)> =
         (1..=3).map(|n| (addr, format!("/page/{n}"))).collect();
     let timeout = Duration::from_secs(10);
@@ -194,13 +163,13 @@ pub fn main() {
     let start = Instant::now();
     let pages = fetch_sequential(&requests, timeout);
     let sequential = start.elapsed();
-    assert!(pages.iter().all(|page| page.as_ref().unwrap().bytes == 5));
+    assert!(pages.iter().all(|page| *page.as_ref().unwrap() == 5));
     assert!(sequential >= 3 * latency);
 
     let start = Instant::now();
     let report = fetch_busy_loop(&requests, timeout);
     let busy = start.elapsed();
-    assert!(report.pages.iter().all(|page| page.is_ok()));
+    assert!(report.pages.iter().all(|page| *page.as_ref().unwrap() == 5));
     assert!(report.wasted_polls > 0);
     println!(
         "sequential {sequential:.2?}, busy loop {busy:.2?} with {} wasted polls",

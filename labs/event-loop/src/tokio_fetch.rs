@@ -1,21 +1,26 @@
 // Listing: the same requests through tokio: weather with `join!` and
-// `JoinSet`, pages with `JoinSet`, timeouts, and `select!`.
+// `JoinSet`, pages with `JoinSet`, at most N at once with a `Semaphore`,
+// timeouts, and `select!`.
 //
 // tokio is the mini tokio of the previous listing grown up: the same
 // reactor (mio), an executor with many threads, and sockets whose every
 // wait is an `.await`. This file is also a complete program (see `main` at
-// the bottom).
+// the bottom); it uses `labkit` for what is not its lesson (reading the
+// HTTP answer, a stand-in server when it runs on its own).
 
 extern crate anyhow;
+extern crate labkit;
 extern crate serde_json;
 extern crate tokio;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 // ANCHOR: get
@@ -30,7 +35,7 @@ pub async fn get(addr: SocketAddr, path: &str, limit: Duration) -> anyhow::Resul
         stream.write_all(request.as_bytes()).await?;
         let mut response = Vec::new();
         stream.read_to_end(&mut response).await?;
-        body_of(&response)
+        labkit::http::body_of(&response)
     };
     tokio::time::timeout(limit, exchange)
         .await
@@ -38,20 +43,6 @@ pub async fn get(addr: SocketAddr, path: &str, limit: Duration) -> anyhow::Resul
         .with_context(|| format!("GET {path} from {addr}"))
 }
 // ANCHOR_END: get
-
-/// Checks the status line of a raw HTTP response and returns its body.
-pub fn body_of(response: &[u8]) -> anyhow::Result<String> {
-    let text = String::from_utf8_lossy(response);
-    let Some((head, body)) = text.split_once("\r\n\r\n") else {
-        let first_line = text.lines().next().unwrap_or("");
-        bail!("malformed response: expected an HTTP head, got {first_line:?}");
-    };
-    let status = head.lines().next().unwrap_or("");
-    if !status.starts_with("HTTP/1.") || !status.contains(" 200 ") {
-        bail!("the server answered {status:?}");
-    }
-    Ok(body.to_string())
-}
 
 /// What the weather API answers for one city.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,15 +101,34 @@ pub async fn cities_with_joinset(
         let city = city.to_string();
         tasks.spawn(async move { (index, forecast(addr, &city, limit).await) });
     }
-    let mut answers: Vec<Option<anyhow::Result<Forecast>>> = Vec::new();
-    answers.resize_with(cities.len(), || None);
+    in_request_order(tasks, cities.len()).await
+}
+
+/// Waits for every task of `tasks` (each returns its index and its result)
+/// and returns the results in index order.
+async fn in_request_order<T: 'static>(mut tasks: JoinSet<(usize, T)>, count: usize) -> Vec<T> {
+    let mut results: Vec<Option<T>> = (0..count).map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
-        let (index, answer) = joined.expect("a forecast task panicked");
-        answers[index] = Some(answer);
+        let (index, result) = joined.expect("a request task panicked");
+        results[index] = Some(result);
     }
-    answers.into_iter().flatten().collect()
+    results.into_iter().flatten().collect()
 }
 // ANCHOR_END: weather_joinset
+
+/// The five cities one after another: each request awaited before the next
+/// is sent, so the waits add up (the baseline the chapter compares with).
+pub async fn cities_in_turn(
+    addr: SocketAddr,
+    cities: &[&str],
+    limit: Duration,
+) -> Vec<anyhow::Result<Forecast>> {
+    let mut answers = Vec::new();
+    for city in cities {
+        answers.push(forecast(addr, city, limit).await);
+    }
+    answers
+}
 
 // ANCHOR: fetch_all
 /// Fetches every page concurrently, one task per request; returns each
@@ -132,13 +142,7 @@ pub async fn fetch_all(
     for (index, (addr, path)) in requests.iter().cloned().enumerate() {
         tasks.spawn(async move { (index, get(addr, &path, limit).await.map(|b| b.len())) });
     }
-    let mut sizes: Vec<Option<anyhow::Result<usize>>> = Vec::new();
-    sizes.resize_with(requests.len(), || None);
-    while let Some(joined) = tasks.join_next().await {
-        let (index, size) = joined.expect("a fetch task panicked");
-        sizes[index] = Some(size);
-    }
-    sizes.into_iter().flatten().collect()
+    in_request_order(tasks, requests.len()).await
 }
 
 /// The same requests, each awaited before the next is sent.
@@ -153,6 +157,29 @@ pub async fn fetch_one_after_another(
     sizes
 }
 // ANCHOR_END: fetch_all
+
+// ANCHOR: limited
+/// Fetches every page in a task of its own, but lets at most `in_flight` of
+/// them talk to the server at once. Each task first takes a permit from
+/// the semaphore, waiting while none is left, and hands it back by dropping
+/// it when its request is done (Python: `async with semaphore:`).
+pub async fn fetch_limited(
+    requests: &[(SocketAddr, String)],
+    in_flight: usize,
+    limit: Duration,
+) -> Vec<anyhow::Result<usize>> {
+    let permits = Arc::new(Semaphore::new(in_flight));
+    let mut tasks = JoinSet::new();
+    for (index, (addr, path)) in requests.iter().cloned().enumerate() {
+        let permits = Arc::clone(&permits);
+        tasks.spawn(async move {
+            let _permit = permits.acquire().await.expect("the semaphore stays open");
+            (index, get(addr, &path, limit).await.map(|b| b.len()))
+        }); // `_permit` is dropped here: the next task may go
+    }
+    in_request_order(tasks, requests.len()).await
+}
+// ANCHOR_END: limited
 
 // ANCHOR: select
 /// Asks two mirrors for the same page and keeps the first *answer*. A
@@ -174,41 +201,16 @@ pub async fn first_of_two_mirrors(
 }
 // ANCHOR_END: select
 
-/// A stand-in for the lab's server, so this file runs on its own: it serves
-/// `connections` connections, each on a thread that reads the request,
-/// waits `latency` and answers a forecast for Oslo, then stops.
-fn tiny_server(latency: Duration, connections: usize) -> SocketAddr {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten().take(connections) {
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-                    head.push(byte[0]);
-                }
-                std::thread::sleep(latency);
-                let _ = stream.write_all(b"HTTP/1.0 200 OK\r\n\r\n{\"celsius\":20}");
-            });
-        }
-    });
-    addr
-}
-
-/// Five forecasts of 50 ms each at once; then two races, against a slow
-/// mirror and against one that refuses the connection at once.
+/// Five forecasts of 50 ms each at once; two races, against a slow mirror
+/// and against one that refuses the connection at once; and four pages of
+/// 50 ms, two at a time.
 #[tokio::main]
 pub async fn main() {
     let limit = Duration::from_secs(10);
-    let fast = tiny_server(Duration::from_millis(50), 7);
-    let slow = tiny_server(Duration::from_secs(1), 1);
-    let refusing = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap() // nobody listens here once it is dropped
-    };
+    let forecast = "{\"celsius\":20}";
+    let fast = labkit::http::stand_in_server(Duration::from_millis(50), 11, forecast).unwrap();
+    let slow = labkit::http::stand_in_server(Duration::from_secs(1), 1, forecast).unwrap();
+    let refusing = labkit::http::refused_addr().unwrap();
     let start = std::time::Instant::now();
     let forecasts = five_cities_with_join(fast, limit).await.unwrap();
     println!("{forecasts:?} in {:.2?}", start.elapsed());
@@ -226,4 +228,13 @@ pub async fn main() {
             "the fast mirror's answer wins"
         );
     }
+
+    let pages: Vec<(SocketAddr, String)> = (1..=4).map(|n| (fast, format!("/{n}"))).collect();
+    let start = std::time::Instant::now();
+    let sizes = fetch_limited(&pages, 2, limit).await;
+    assert!(sizes.iter().all(|size| *size.as_ref().unwrap() == 14));
+    assert!(
+        start.elapsed() >= Duration::from_millis(100),
+        "two at a time"
+    );
 }

@@ -10,15 +10,20 @@ fn help_lists_every_experiment() {
     assert_help_mentions(
         BIN,
         &[
+            "primer",
             "weather",
             "blocking-sockets",
+            "by-hand",
             "reactor",
             "fetch",
+            "limit",
             "user-input",
             "blocking",
             "scale",
+            "python",
             "--scale",
             "--json",
+            "--rounds",
         ],
     );
     let fetch_help = labkit::testing::run(BIN, &["fetch", "--help"]);
@@ -41,19 +46,41 @@ fn bad_arguments_give_one_line_and_exit_code_2() {
     assert_usage_error(BIN, &["fetch", "--timeout-ms", "0"], "0");
     assert_usage_error(BIN, &["weather", "--scale", "fast"], "fast");
     assert_usage_error(BIN, &["forecast"], "forecast");
+    assert_usage_error(BIN, &["primer", "tomorrow"], "tomorrow");
+    assert_usage_error(BIN, &["by-hand", "scheduler"], "scheduler");
+    assert_usage_error(BIN, &["python", "countdown"], "countdown");
+    assert_usage_error(BIN, &["limit", "--in-flight", "0"], "0");
 }
 
 #[test]
 fn json_rows_carry_what_the_chapter_reads() {
-    let rows = json_rows(BIN, &["scale", "--scale", "0.01", "--json"]);
+    let rounds = ["--scale", "0.01", "--rounds", "2", "--json"];
+    let rows = json_rows(BIN, &[&["scale"][..], &rounds].concat());
     assert_eq!(rows.len(), 5);
     for row in &rows {
         assert!(row["tasks"].as_u64().unwrap() >= 10, "{row}");
         assert!(row["rss_bytes_per_task"].is_u64(), "{row}");
+        assert_eq!(row["samples"].as_array().unwrap().len(), 2, "{row}");
     }
-    let rows = json_rows(BIN, &["weather", "--scale", "0.01", "--json"]);
-    assert_eq!(rows.len(), 2);
+    let rows = json_rows(BIN, &[&["weather"][..], &rounds].concat());
+    assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|row| row["requests"] == 5));
+    assert_eq!(rows[2]["baseline"], "in turn");
+    assert_eq!(rows[2]["ceiling"], 5.0);
+}
+
+#[test]
+fn the_walk_throughs_print_their_lines_as_json_too() {
+    let out = labkit::testing::run(BIN, &["by-hand", "executor", "--json"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let document: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(document["experiment"], "by-hand");
+    let lines = document["lines"].as_array().unwrap();
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.as_str().unwrap().starts_with("turn 2: polled 1 Ready"))
+    );
 }
 
 /// A refused connection, a server that never answers and one that answers
@@ -70,12 +97,13 @@ fn failed_requests_are_counted_and_the_others_finish() {
             "--timeout-ms",
             "800",
             "--with-failures",
+            "--rounds",
+            "1",
             "--json",
         ];
         let rows = json_rows(BIN, &args);
         assert!(!rows.is_empty());
         for row in &rows {
-            assert_eq!(row["requests"], 7, "{experiment}: {row}");
             assert_eq!(row["ok"], 4, "{experiment}: {row}");
             assert_eq!(row["failed"], 3, "{experiment}: {row}");
         }

@@ -27,6 +27,7 @@ use event_loop::{mini_tokio, sockets, tokio_fetch, user_input};
 #[test]
 fn each_listing_runs_as_the_book_runs_it() {
     // The book compiles each module on its own and runs its `main`.
+    event_loop::async_primer::main();
     server::main();
     sockets::main();
     mini_tokio::main();
@@ -198,6 +199,44 @@ async fn tokio_failures_are_errors_and_the_others_finish() {
     assert!(errors[0].contains("/page/refused") && errors[0].contains("refused"));
     assert!(errors[1].contains("/page/silent") && errors[1].contains("no answer within 500ms"));
     assert!(errors[2].contains("/page/garbled") && errors[2].contains("malformed response"));
+}
+
+/// A semaphore of 3: the server never serves more than 3 at once, and the
+/// gathering server (which answers only once 3 requests are in flight)
+/// shows that 3 do go out together.
+#[tokio::test]
+async fn a_semaphore_limits_the_requests_in_flight() {
+    let api = Server::start(Duration::from_millis(20)).unwrap();
+    let requests: Vec<(SocketAddr, String)> = (1..=10)
+        .map(|n| (api.addr(), format!("/page/{n}")))
+        .collect();
+    let start = Instant::now();
+    let sizes = tokio_fetch::fetch_limited(&requests, 3, PATIENCE).await;
+    assert!(
+        start.elapsed() >= 4 * Duration::from_millis(20),
+        "ten requests, three at a time: four waves"
+    );
+    let sizes: Vec<usize> = sizes.into_iter().map(Result::unwrap).collect();
+    assert_eq!(sizes[9], server::page_text(10).len(), "in request order");
+    let peak = api.take_peak_in_flight();
+    assert!((1..=3).contains(&peak), "the server served {peak} at once");
+
+    let (api, asked) = gathering(3);
+    let requests: Vec<(SocketAddr, String)> =
+        (1..=3).map(|n| (api, format!("/page/{n}"))).collect();
+    let sizes = tokio_fetch::fetch_limited(&requests, 3, PATIENCE).await;
+    assert_eq!(asked.join().unwrap().len(), 3);
+    assert!(sizes.iter().all(Result::is_ok), "{sizes:?}");
+}
+
+/// The five cities one after another are asked in order, and get the
+/// same answers as all at once.
+#[tokio::test]
+async fn cities_in_turn_ask_in_order() {
+    let api = Server::start(Duration::ZERO).unwrap();
+    let answers = tokio_fetch::cities_in_turn(api.addr(), &CITIES, PATIENCE).await;
+    let names: Vec<String> = answers.into_iter().map(|a| a.unwrap().city).collect();
+    assert_eq!(names, CITIES);
 }
 
 /// A mirror that accepts one connection, reads the request and never

@@ -14,6 +14,8 @@
 //!   its module docs before timing anything);
 //! - [`results`]: result rows, speedups, the table printer and the JSON
 //!   document (`--json`, `--json-out`);
+//! - [`http`]: just enough HTTP/1.0 for the labs' clients (a stand-in
+//!   server for listings that run on their own, the response parser);
 //! - [`os`]: what the operating system says about this process (threads, memory);
 //! - [`process`]: running a child program bounded in time, leaving nothing behind;
 //! - [`python`]: the Python twins: finding interpreters, running a twin, its JSON;
@@ -25,6 +27,7 @@
 
 pub mod bench;
 pub mod cli;
+pub mod http;
 pub mod os;
 pub mod process;
 pub mod python;

@@ -360,6 +360,41 @@ pub fn run_twin_with(
     })
 }
 
+/// Runs a Python script that is not a timing twin (a demonstration that
+/// prints lines of text), bounded like [`run_twin`], and returns what it
+/// printed on standard output. The script is written into a temporary
+/// directory beside `twinkit.py`, so it may import it too.
+pub fn run_script(
+    python: &Path,
+    script: Twin<'_>,
+    args: &[String],
+    timeout: Duration,
+) -> Result<String, TwinError> {
+    let io = |problem: String| TwinError::Io {
+        python: python.to_path_buf(),
+        problem,
+    };
+    if script.file_name.contains(['/', '\\']) || script.file_name == "twinkit.py" {
+        return Err(io(format!(
+            "{:?} is not a script's file name",
+            script.file_name
+        )));
+    }
+    let dir = TempDir::new().map_err(|err| io(format!("making a temporary directory: {err}")))?;
+    let path = dir.path().join(script.file_name);
+    std::fs::write(dir.path().join("twinkit.py"), TWINKIT_PY)
+        .and_then(|()| std::fs::write(&path, script.source))
+        .map_err(|err| io(format!("writing {}: {err}", path.display())))?;
+    let mut command = Command::new(python);
+    command
+        .arg(&path)
+        .args(args)
+        .current_dir(dir.path())
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONUNBUFFERED", "1");
+    Ok(run_interpreter(python, &mut command, timeout)?.stdout)
+}
+
 /// Runs an interpreter command and maps how it ended to a [`TwinError`].
 fn run_interpreter(
     python: &Path,

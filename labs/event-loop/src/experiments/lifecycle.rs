@@ -1,5 +1,5 @@
 //! The event loop's lifecycle as an SVG picture, drawn from a recorded run
-//! of the hand-built loop ([`crate::mini_tokio::Executor::trace`]).
+//! of the hand-built loop ([`event_loop::mini_tokio::Executor::trace`]).
 //!
 //! The picture is not to time scale on purpose: polling a task takes
 //! microseconds and waiting takes hundreds of milliseconds, so a time axis
@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use crate::mini_tokio::Turn;
+use event_loop::mini_tokio::Turn;
 
 const LABEL_WIDTH: usize = 120;
 const COLUMN_WIDTH: usize = 200;
