@@ -73,39 +73,15 @@ const LONG_CELLS: &[Allowed] = &[
         "deadlock.md",
         "../labs/deadlock/src/ordered.rs:all_or_nothing",
     ),
-    phase2("event-loops.md", "../labs/event-loop/src/server.rs:serve"),
-    phase2(
-        "event-loops.md",
-        "../labs/event-loop/src/sockets.rs:busy_loop",
-    ),
-    phase2(
-        "event-loops.md",
-        "../labs/event-loop/src/mini_tokio.rs:async_io",
-    ),
-    phase2(
-        "event-loops.md",
-        "../labs/event-loop/src/mini_tokio.rs:executor",
-    ),
-    phase2(
-        "event-loops.md",
-        "../labs/event-loop/src/mini_tokio.rs:reactor",
-    ),
     phase2("gil.md", "../labs/gil/python/countdown.py"),
     phase2("gil.md", "../labs/gil/src/pool.rs:pool_map"),
     phase2("gil.md", "../labs/gil/src/pool.rs:worker_run"),
     phase2("gil.md", "../labs/gil/src/ipc.rs:reaper"),
     phase2("gil.md", "../labs/gil/src/ipc.rs:many"),
-    phase2("io-threads.md", "../labs/io-threads/src/agent.rs:logger"),
-    phase2(
-        "io-threads.md",
-        "../labs/io-threads/src/agent.rs:flush_exercise",
-    ),
-    phase2("locks.md", "../labs/locks/src/bank_locked.rs:all_at_once"),
     phase2(
         "philosophers.md",
         "../labs/deadlock/src/philosophers.rs:dine",
     ),
-    phase2("races.md", "../labs/races/src/bank.rs:all_at_once"),
 ];
 
 /// Transcripts with lines wider than [`MAX_OUTPUT_COLUMNS`]. Today's are to
@@ -180,18 +156,14 @@ const CHECKS_TO_ADD: &[Allowed] = &[
     phase2("baseline.md", ""),
     phase2("parallelism.md", ""),
     phase2("gil.md", ""),
-    phase2("races.md", ""),
-    phase2("locks.md", ""),
     phase2("deadlock.md", ""),
     phase2("philosophers.md", ""),
-    phase2("event-loops.md", ""),
-    phase2("io-threads.md", ""),
     phase2("choosing.md", ""),
 ];
 
 /// Chapters that still show Python typed into the markdown rather than an
 /// included, tested file: to replace (phase 2). (`include` unused.)
-const PASTED_PYTHON: &[Allowed] = &[phase2("locks.md", "")];
+const PASTED_PYTHON: &[Allowed] = &[];
 
 /// The pages PLAN.md fixes, which other chapters link by these exact names:
 /// (file, title, the SUMMARY entry it comes right before (`None`: in the
