@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use clap::{Parser, Subcommand};
+use experiments::once::Program;
 use experiments::philosophers::Forks;
-use experiments::runs::Program;
 use labkit::Common;
 
 mod experiments;
@@ -143,7 +143,7 @@ fn run(common: &Common, experiment: Experiment) -> Result<()> {
             program,
             pause_ns,
             timeout_ns,
-        } => runs::once(
+        } => once::once(
             program,
             Duration::from_nanos(pause_ns),
             Duration::from_nanos(timeout_ns),

@@ -9,6 +9,11 @@
 //
 // This file is a module of the `deadlock` lab *and* a complete program the
 // book compiles and runs on its own (see `main` at the bottom).
+//
+// Longer than the lab's usual 300 lines, for a reason: the staged programs
+// (the book's listings), the slot clock that stages them and the unstaged
+// programs the lab runs many times share their types, and a listing
+// compiles as a program of its own, so they share one file.
 
 extern crate parking_lot;
 

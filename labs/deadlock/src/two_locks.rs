@@ -6,6 +6,11 @@
 // book compiles and runs on its own (see `main` at the bottom). Its `main`
 // never deadlocks: the deadlock itself runs only in the lab binary, where
 // the watchdog ends the process.
+//
+// Longer than the lab's usual 300 lines, for a reason: the board, its named
+// locks and every program that runs on them (forced, unstaged, detected)
+// must share one file, since each listing compiles as a program of its own
+// and cannot reach another listing's types.
 
 extern crate parking_lot;
 

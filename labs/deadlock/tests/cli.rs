@@ -183,12 +183,7 @@ fn unstaged_runs_end_only_in_the_outcomes_each_program_allows() {
     let args = ["timeout-runs", "--runs", "3", "--scale", "0.1", "--json"];
     let rows = json_rows(DEADLOCK, &args);
     assert_eq!(rows.len(), 3);
-    let names = [
-        "finished",
-        "thread 1 gave up",
-        "thread 2 gave up",
-        "both gave up",
-    ];
+    let names = ["finished", "1 gave up", "2 gave up", "both gave up"];
     for row in &rows {
         assert_eq!(outcomes(row, &names).iter().sum::<u64>(), 3, "{row}");
         assert!(

@@ -2,6 +2,7 @@
 //! what they return and builds its rows. What several of them share lives
 //! here: how a deadlocked run ends, and how long a watchdog waits.
 
+pub mod once;
 pub mod ordered;
 pub mod philosophers;
 pub mod python;

@@ -1,27 +1,21 @@
 //! `two-locks-runs` and `timeout-runs`: the programs of the forced
 //! experiments with nothing staged, each run many times in a fresh child
-//! process (the hidden `once` subcommand), and the outcomes counted.
+//! process (the hidden `once` subcommand, `once.rs`), and the outcomes counted.
 //!
 //! The forced experiments show *what* can happen, every time. Left to
 //! itself, a deadlock or a livelock is a matter of luck, and the honest way
 //! to show luck is to roll the dice many times. The variants take turns run
 //! by run (A B C, A B C, ...), so a slow moment of the machine hits them alike.
 
-use std::hash::{BuildHasher, RandomState};
-use std::io::Write;
 use std::process::Command;
-use std::sync::Arc;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail, ensure};
 use clap::ValueEnum;
-use deadlock::timeout::{self, Backoff, Outcome, Retries};
-use deadlock::two_locks::{self, Board, NamedLock};
 use labkit::timing::format_duration;
 use labkit::{Common, Results};
-use serde::{Deserialize, Serialize};
 
+use super::once::{ATTEMPTS, DEADLOCKED, FINISHED, Once, Program};
 use super::{DEADLOCK_EXIT_CODE, print_by_experiment};
 
 /// How long a thread holds its first lock before it asks for the second in
@@ -31,42 +25,10 @@ pub const PAUSE: Duration = Duration::from_millis(1);
 pub const SHORT_PAUSE: Duration = Duration::from_micros(50);
 /// How long the timeout programs wait for their second lock.
 pub const TIMEOUT: Duration = Duration::from_millis(10);
-/// How many attempts each retrying thread makes.
-pub const ATTEMPTS: u32 = 10;
 
-/// A program one run executes, in a child process of its own.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Program {
-    /// Thread 1 takes lock A then B, thread 2 B then A (named locks, watched).
-    OppositeOrders,
-    /// Both threads take lock A, then lock B.
-    LockOrder,
-    /// Opposite orders; each waits at most a timeout for its second lock, then gives up.
-    GiveUp,
-    /// Opposite orders; retry after a timeout, both with the same back-off.
-    RetrySame,
-    /// Opposite orders; retry after a timeout, each with a random back-off.
-    RetryJitter,
-}
-
-/// What one run printed: how it ended, the attempts of both threads (two
-/// when each tried once), and how long the work took inside the child.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Once {
-    pub outcome: String,
-    pub attempts: u32,
-    pub seconds: f64,
-}
-
-pub const DEADLOCKED: &str = "deadlocked";
-pub const FINISHED: &str = "finished";
 /// How a timeout program can end: both finished, or who gave up.
-pub const TIMEOUT_OUTCOMES: [&str; 4] = [
-    FINISHED,
-    "thread 1 gave up",
-    "thread 2 gave up",
-    "both gave up",
-];
+/// (`1 gave up`: thread 1 gave up and thread 2 finished.)
+pub const TIMEOUT_OUTCOMES: [&str; 4] = [FINISHED, "1 gave up", "2 gave up", "both gave up"];
 
 /// A variant of a runs experiment: its name, its program and the pause.
 struct Variant {
@@ -138,6 +100,7 @@ pub fn timeouts(common: &Common, runs: u32) -> Result<()> {
     common.say(format!(
         "Retrying threads make up to {ATTEMPTS} attempts, backing off one timeout (same) or 1 to 4 (random)."
     ));
+    common.say("Outcomes: both finished, thread 1 or thread 2 gave up (the other finished), or both gave up.");
     let variants = vec![
         variant("give up", Program::GiveUp, pause),
         variant("retry, same back-off", Program::RetrySame, pause),
@@ -256,79 +219,4 @@ fn spread_of(attempts: &[u32]) -> String {
     } else {
         format!("{median} ({low}–{high})")
     }
-}
-
-/// The hidden `once` subcommand: one run of one program, one JSON line.
-/// A deadlocked run ends with [`DEADLOCK_EXIT_CODE`] after printing its line.
-pub fn once(program: Program, pause: Duration, wait: Duration) -> Result<()> {
-    let started = Instant::now();
-    let (a, b) = (parking_lot::Mutex::new(()), parking_lot::Mutex::new(()));
-    let retries = match program {
-        Program::OppositeOrders | Program::LockOrder => {
-            two_threads(program, pause, started);
-            print(FINISHED, 2, started);
-            return Ok(());
-        }
-        Program::GiveUp => timeout::give_up_unstaged(&a, &b, pause, wait).map(|outcome| Retries {
-            outcome,
-            attempts: 1,
-        }),
-        Program::RetrySame => {
-            timeout::retry_unstaged(&a, &b, pause, wait, ATTEMPTS, [Backoff::Same; 2])
-        }
-        Program::RetryJitter => {
-            // Seeds drawn afresh in every run: std's RandomState is random.
-            let seeds = [1u8, 2].map(|n| Backoff::Jitter(RandomState::new().hash_one(n)));
-            timeout::retry_unstaged(&a, &b, pause, wait, ATTEMPTS, seeds)
-        }
-    };
-    let gave_up: Vec<bool> = retries
-        .iter()
-        .map(|r| r.outcome == Outcome::GaveUp)
-        .collect();
-    let outcome = match gave_up[..] {
-        [false, false] => FINISHED,
-        [true, false] => "thread 1 gave up",
-        [false, true] => "thread 2 gave up",
-        _ => "both gave up",
-    };
-    print(outcome, retries.iter().map(|r| r.attempts).sum(), started);
-    Ok(())
-}
-
-/// The two-lock programs on named locks, with a watcher that ends the
-/// process as soon as the board shows a cycle: with plain `lock()` calls
-/// that is a deadlock for certain, so no patience is needed.
-fn two_threads(program: Program, pause: Duration, started: Instant) {
-    let board = Board::new();
-    let lock_a = NamedLock::new("lock A", &board);
-    let lock_b = NamedLock::new("lock B", &board);
-    let watched = Arc::clone(&board);
-    thread::spawn(move || {
-        loop {
-            thread::sleep(Duration::from_micros(500));
-            if watched.in_a_cycle() {
-                print(DEADLOCKED, 2, started);
-                std::process::exit(DEADLOCK_EXIT_CODE);
-            }
-        }
-    });
-    let order_2 = match program {
-        Program::LockOrder => [&lock_a, &lock_b],
-        _ => [&lock_b, &lock_a],
-    };
-    two_locks::unstaged(&board, [&lock_a, &lock_b], order_2, pause);
-}
-
-fn print(outcome: &str, attempts: u32, started: Instant) {
-    let once = Once {
-        outcome: outcome.to_string(),
-        attempts,
-        seconds: started.elapsed().as_secs_f64(),
-    };
-    println!(
-        "{}",
-        serde_json::to_string(&once).expect("a string and two numbers")
-    );
-    let _ = std::io::stdout().flush();
 }
