@@ -9,6 +9,13 @@
 //! The distributions (`*-runs`) are luck, and the chapter says so: their
 //! claims are about which outcomes occur at all and which way a pause
 //! pushes them, with margins far from the recorded counts.
+//!
+//! A timed run whose machine check found fewer cores than the machine has
+//! (`disturbed`) is a run on a busy machine, where a thread woken by a lock
+//! or a sleep waits for a core: its comparisons of times say more about the
+//! machine than about the strategies, so only the claims that hold on any
+//! machine (counts, outcomes, lower bounds) are checked for it, and the
+//! test says so. The book's final outputs are made on a quiet machine.
 
 use std::path::Path;
 
@@ -25,6 +32,15 @@ fn body(file: &str) -> String {
 
 fn sidecar(file: &str) -> Document {
     labkit::transcript::sidecar(lab(), file).unwrap()
+}
+
+/// Is `document` from a machine that delivered its cores? Says so if not.
+fn quiet(file: &str, document: &Document) -> bool {
+    let quiet = !document.disturbed();
+    if !quiet {
+        eprintln!("{file} was made on a disturbed machine: its times are not compared");
+    }
+    quiet
 }
 
 fn text<'r>(row: &'r Row, column: &str) -> &'r str {
@@ -78,12 +94,13 @@ fn left_to_chance_a_longer_pause_deadlocks_more_and_one_order_never() {
     assert_eq!(runs, 100.0, "the chapter reads 100 runs");
     // "With no pause, hardly ever."
     assert!(count(rows[0], "deadlocked") <= 20.0, "{:?}", rows[0]);
-    // "Hold the first lock for as long as starting a thread takes (50 µs)
-    // and most runs deadlock; for 1 ms, nearly every run does."
+    // "Hold the first lock for as long as starting a thread takes (50 µs),
+    // or longer, and most runs deadlock."
     assert!(rows[1].variant.contains("50.0 µs"), "{}", rows[1].variant);
-    assert!(count(rows[1], "deadlocked") > 50.0, "{:?}", rows[1]);
     assert!(rows[2].variant.contains("1.0 ms"), "{}", rows[2].variant);
-    assert!(count(rows[2], "deadlocked") >= 80.0, "{:?}", rows[2]);
+    for row in &rows[1..3] {
+        assert!(count(row, "deadlocked") > 50.0, "{row:?}");
+    }
     // "The same threads taking the locks in one order never deadlocked."
     assert!(rows[3].variant.starts_with("lock order"));
     assert_eq!(count(rows[3], "deadlocked"), 0.0);
@@ -148,6 +165,9 @@ fn every_prevention_strategy_keeps_the_money_and_all_or_nothing_retries() {
     assert_eq!(one_lock.number("retries"), 0.0);
     // "retried many times"
     assert!(all.number("retries") >= 100.0);
+    if !quiet("ordered.txt", &document) {
+        return;
+    }
     // "The global order and the single lock cost about the same (their
     // medians are within a few percent of each other)."
     let ratio = median(one_lock) / median(order);
@@ -192,7 +212,7 @@ fn philosophers_deadlock_in_a_circle_and_two_of_them_are_the_two_lock_deadlock()
     }
     // "At once, in the first round: nobody had eaten."
     assert!(
-        text.contains("every philosopher had eaten 0 time(s)"),
+        text.contains("meals so far, seat by seat: [0, 0, 0, 0, 0]"),
         "{text}"
     );
     assert!(text.contains("[exit status 3]"));
@@ -212,6 +232,11 @@ fn lower_first_feeds_everyone_in_a_convoy() {
     let document = sidecar("philosophers-lower-first.txt");
     let run = document.row(Some("philosophers"), "lower-numbered fork first");
     assert_eq!(run.number("meals"), 500.0);
+    // 100 rounds of reaching (2 ms) and eating (2 ms), on any machine.
+    assert!(fastest(run) >= 0.4, "{run:?}");
+    if !quiet("philosophers-lower-first.txt", &document) {
+        return;
+    }
     // "took about three times the 0.4 s" (100 rounds of 2 ms + 2 ms).
     let times = median(run) / 0.4;
     assert!((2.4..=4.0).contains(&times), "{times} times 0.4 s");
