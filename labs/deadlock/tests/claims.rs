@@ -232,14 +232,10 @@ fn lower_first_feeds_everyone_in_a_convoy() {
     let document = sidecar("philosophers-lower-first.txt");
     let run = document.row(Some("philosophers"), "lower-numbered fork first");
     assert_eq!(run.number("meals"), 500.0);
-    // 100 rounds of reaching (2 ms) and eating (2 ms), on any machine.
-    assert!(fastest(run) >= 0.4, "{run:?}");
-    if !quiet("philosophers-lower-first.txt", &document) {
-        return;
-    }
-    // "took about three times the 0.4 s" (100 rounds of 2 ms + 2 ms).
-    let times = median(run) / 0.4;
-    assert!((2.4..=4.0).contains(&times), "{times} times 0.4 s");
+    // "took several times the 0.4 s" that 100 rounds of reaching (2 ms) and
+    // eating (2 ms) would take if nobody waited: a lower bound, which a busy
+    // machine (slower wake-ups) only pushes further up.
+    assert!(fastest(run) >= 2.4 * 0.4, "{run:?}");
     // The waits: philosopher 3 hardly ever waits, then 2, 1 and 0 wait
     // longer and longer along the chain.
     let wait = |seat: usize| median(document.row(None, &format!("philosopher {seat}")));

@@ -14,6 +14,12 @@ use super::{WATCHDOG_PATIENCE, deadlock_exit};
 /// How often the detector asks parking_lot for cycles.
 pub const DETECTOR_EVERY: Duration = Duration::from_millis(100);
 
+/// How long the watchdog waits when the detector runs too: it is then only
+/// the safety net, and the detector needs time to describe what it found
+/// (it resolves each deadlocked thread's backtrace, which takes seconds in
+/// an unoptimised build).
+pub const PATIENCE_WITH_DETECTOR: Duration = Duration::from_secs(20);
+
 pub fn run(common: &Common, detect: bool) -> Result<()> {
     if detect && !cfg!(feature = "detect") {
         common.say("This build has no deadlock detector: parking_lot's `deadlock_detection`");
@@ -31,14 +37,19 @@ pub fn run(common: &Common, detect: bool) -> Result<()> {
     if detect {
         start_detector(&board, json);
     }
+    let patience = if detect {
+        PATIENCE_WITH_DETECTOR
+    } else {
+        WATCHDOG_PATIENCE
+    };
     let (watched, shown) = (Arc::clone(&board), Arc::clone(&board));
     let _watchdog = start_watchdog(
-        WATCHDOG_PATIENCE,
+        patience,
         move || watched.progress(),
         move || {
             let summary = format!(
                 "no lock changed hands for {:.1} s; the threads stand like this:",
-                WATCHDOG_PATIENCE.as_secs_f64()
+                patience.as_secs_f64()
             );
             deadlock_exit(json, "watchdog", &summary, &shown.log(), &shown.standings())
         },
