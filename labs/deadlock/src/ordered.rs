@@ -64,6 +64,7 @@ pub fn lock_in_order<'a>(
         (from.balance.lock(), to_guard)
     }
 }
+// ANCHOR_END: lock_in_order
 
 /// Moves one unit from `from` to `to`, `rounds` times; returns how many
 /// transfers it made.
@@ -84,7 +85,6 @@ pub fn transfer_in_order(
     }
     transfers
 }
-// ANCHOR_END: lock_in_order
 
 // ANCHOR: single_lock
 /// Both balances behind one lock: a thread never holds one while it waits
@@ -138,6 +138,7 @@ pub fn lock_all_or_nothing<'a>(
         thread::sleep(reach * random_below(4)); // back off: 0, 1, 2 or 3 reaches
     }
 }
+// ANCHOR_END: all_or_nothing
 
 /// Moves one unit from `from` to `to`, `rounds` times; returns how many
 /// transfers it made and how many times it started over.
@@ -159,7 +160,6 @@ pub fn transfer_all_or_nothing(
     }
     (transfers, total_retries)
 }
-// ANCHOR_END: all_or_nothing
 
 /// A random number below `n`: std's `RandomState` is seeded at random and
 /// gives a different hasher each time, which is randomness enough for a

@@ -11,17 +11,12 @@
 
 extern crate parking_lot;
 
-use std::io::Write;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Barrier};
+use std::sync::Barrier;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use parking_lot::Mutex;
-
-/// The exit status when the watchdog finds the philosophers stuck (the
-/// same as the two-lock experiment's).
-pub const DEADLOCK_EXIT_CODE: i32 = 3;
+use parking_lot::{Mutex, MutexGuard};
 
 /// Which fork a philosopher picks up first, and which second.
 pub type ForkOrder = fn(seat: usize, seats: usize) -> (usize, usize);
@@ -58,11 +53,13 @@ pub enum Doing {
     Eating,
 }
 
-/// The forks, what each philosopher is doing and how often each has eaten.
+/// The forks, what each philosopher is doing, how often each has eaten and
+/// how long each has waited for forks.
 pub struct Table {
     pub forks: Vec<Mutex<()>>,
     doing: Vec<Mutex<Doing>>,
     meals: Vec<AtomicU32>,
+    waited_ns: Vec<AtomicU64>,
 }
 
 impl Table {
@@ -71,11 +68,27 @@ impl Table {
             forks: (0..seats).map(|_| Mutex::new(())).collect(),
             doing: (0..seats).map(|_| Mutex::new(Doing::Thinking)).collect(),
             meals: (0..seats).map(|_| AtomicU32::new(0)).collect(),
+            waited_ns: (0..seats).map(|_| AtomicU64::new(0)).collect(),
         }
     }
 
-    fn note(&self, seat: usize, doing: Doing) {
-        *self.doing[seat].lock() = doing;
+    /// Philosopher `seat` picks up `fork` (holding `holding`, if any),
+    /// waiting as long as it takes; the wait is written down.
+    pub fn pick_up(&self, seat: usize, fork: usize, holding: Option<usize>) -> MutexGuard<'_, ()> {
+        *self.doing[seat].lock() = Doing::Waiting { holding, fork };
+        let asked = Instant::now();
+        let guard = self.forks[fork].lock();
+        let waited = asked.elapsed().as_nanos() as u64;
+        self.waited_ns[seat].fetch_add(waited, Ordering::SeqCst);
+        guard
+    }
+
+    /// Philosopher `seat`, holding both forks, eats for `eat` and counts the meal.
+    pub fn eat(&self, seat: usize, eat: Duration) {
+        *self.doing[seat].lock() = Doing::Eating;
+        thread::sleep(eat);
+        self.meals[seat].fetch_add(1, Ordering::SeqCst);
+        *self.doing[seat].lock() = Doing::Thinking;
     }
 
     /// How many times each philosopher has eaten.
@@ -83,6 +96,14 @@ impl Table {
         self.meals
             .iter()
             .map(|m| m.load(Ordering::SeqCst))
+            .collect()
+    }
+
+    /// How long each philosopher has waited for forks, in all.
+    pub fn waited(&self) -> Vec<Duration> {
+        self.waited_ns
+            .iter()
+            .map(|w| Duration::from_nanos(w.load(Ordering::SeqCst)))
             .collect()
     }
 
@@ -126,101 +147,24 @@ pub fn dine(table: &Table, rounds: u32, order: ForkOrder, reach: Duration, eat: 
                 let (first, second) = order(seat, seats);
                 for _ in 0..rounds {
                     round_starts.wait();
-                    table.note(
-                        seat,
-                        Doing::Waiting {
-                            holding: None,
-                            fork: first,
-                        },
-                    );
-                    let _first = table.forks[first].lock();
-                    table.note(
-                        seat,
-                        Doing::Waiting {
-                            holding: Some(first),
-                            fork: second,
-                        },
-                    );
+                    let _first = table.pick_up(seat, first, None);
                     thread::sleep(reach);
-                    let _second = table.forks[second].lock();
-                    table.note(seat, Doing::Eating);
-                    thread::sleep(eat);
-                    table.meals[seat].fetch_add(1, Ordering::SeqCst);
-                    table.note(seat, Doing::Thinking);
-                }
+                    let _second = table.pick_up(seat, second, Some(first));
+                    table.eat(seat, eat);
+                } // both forks go down here, where the guards are dropped
             });
         }
     });
 }
 // ANCHOR_END: dine
 
-/// Watches the table from a thread of its own: if nobody eats for
-/// `patience`, it calls `give_up`, which must end the process (the
-/// philosophers can be neither woken nor joined). Stop it with the
-/// returned flag once `dine` has returned.
-pub fn start_watchdog(
-    table: Arc<Table>,
-    patience: Duration,
-    give_up: impl FnOnce(&Table) + Send + 'static,
-) -> Arc<AtomicBool> {
-    let finished = Arc::new(AtomicBool::new(false));
-    let stop = Arc::clone(&finished);
-    thread::spawn(move || {
-        let total = |table: &Table| table.meals().iter().map(|&m| u64::from(m)).sum::<u64>();
-        let mut last_seen = total(&table);
-        let mut last_change = Instant::now();
-        while !stop.load(Ordering::SeqCst) {
-            thread::sleep(Duration::from_millis(10));
-            let now_seen = total(&table);
-            if now_seen != last_seen {
-                (last_seen, last_change) = (now_seen, Instant::now());
-            } else if last_change.elapsed() >= patience {
-                give_up(&table);
-                return;
-            }
-        }
-    });
-    finished
-}
-
-/// The watchdog's words for the meals so far: "every philosopher had eaten
-/// 3 time(s)" when the counts agree, else every count in seat order.
-pub fn meals_so_far(meals: &[u32]) -> String {
-    match meals.split_first() {
-        Some((first, rest)) if rest.iter().all(|m| m == first) => {
-            format!("every philosopher had eaten {first} time(s)")
-        }
-        _ => format!("the philosophers had eaten {meals:?} time(s), seat by seat"),
-    }
-}
-
-/// What the lab's watchdog does when nobody eats any more: print where each
-/// philosopher stands and end the process with [`DEADLOCK_EXIT_CODE`].
-pub fn report_and_exit(table: &Table, patience: Duration) -> ! {
-    println!(
-        "watchdog: nobody ate for {:.1} s; meals so far: {:?}",
-        patience.as_secs_f64(),
-        table.meals()
-    );
-    for line in table.standings() {
-        println!("  {line}");
-    }
-    println!("watchdog: deadlock; ending the process (exit status {DEADLOCK_EXIT_CODE})");
-    let _ = std::io::stdout().flush();
-    std::process::exit(DEADLOCK_EXIT_CODE)
-}
-
 /// A small run of the listing with the solution: 5 philosophers, 20 rounds,
 /// lower fork first. Everyone eats exactly 20 times.
 pub fn main() {
-    let table = Arc::new(Table::new(5));
-    let patience = Duration::from_secs(10);
-    let finished = start_watchdog(Arc::clone(&table), patience, move |table| {
-        report_and_exit(table, patience)
-    });
+    let table = Table::new(5);
     let reach = Duration::from_micros(200);
     dine(&table, 20, lower_first, reach, reach);
-    finished.store(true, Ordering::SeqCst);
     println!("meals: {:?}", table.meals());
     assert_eq!(table.meals(), vec![20; 5]);
+    assert!(table.standings().is_empty(), "everyone is thinking again");
 }

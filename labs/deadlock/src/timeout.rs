@@ -9,15 +9,19 @@
 //
 // This file is a module of the `deadlock` lab *and* a complete program the
 // book compiles and runs on its own (see `main` at the bottom).
+//
+// Longer than the lab's usual 300 lines, for a reason: the staged programs
+// (the book's listings), the slot clock that stages them and the unstaged
+// programs the lab runs many times share their types, and a listing
+// compiles as a program of its own, so they share one file.
 
 extern crate parking_lot;
 
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 
 /// How one thread's attempt at "take both locks" ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +64,31 @@ pub fn give_up_after_timeout(
 }
 // ANCHOR_END: give_up
 
+/// The same two threads with nothing staged (the lab's `timeout-runs`): no
+/// barrier and no stagger. Each takes its first lock, holds it for `pause`,
+/// then waits at most `timeout` for its second. Who gives up is left to
+/// timing.
+pub fn give_up_unstaged(
+    lock_a: &Mutex<()>,
+    lock_b: &Mutex<()>,
+    pause: Duration,
+    timeout: Duration,
+) -> [Outcome; 2] {
+    let attempt = |first: &Mutex<()>, second: &Mutex<()>| {
+        let _first = first.lock();
+        thread::sleep(pause);
+        match second.try_lock_for(timeout) {
+            Some(_second) => Outcome::Finished,
+            None => Outcome::GaveUp,
+        }
+    };
+    thread::scope(|s| {
+        let one = s.spawn(|| attempt(lock_a, lock_b));
+        let two = s.spawn(|| attempt(lock_b, lock_a));
+        [one.join().unwrap(), two.join().unwrap()]
+    })
+}
+
 /// How long a thread waits, in slots, before its next attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backoff {
@@ -82,23 +111,146 @@ pub struct Retries {
 struct Dice(u64);
 
 impl Dice {
+    fn new(backoff: Backoff) -> Dice {
+        Dice(match backoff {
+            Backoff::Jitter(seed) => seed.max(1),
+            Backoff::Same => 1,
+        })
+    }
+
     fn roll(&mut self, sides: u64) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0 % sides
     }
+
+    /// How many slots to sit out after a failed attempt.
+    fn backoff(&mut self, backoff: Backoff) -> u32 {
+        match backoff {
+            Backoff::Same => 1,                            // like the other thread
+            Backoff::Jitter(_) => 1 + self.roll(4) as u32, // one to four slots
+        }
+    }
 }
 
 // ANCHOR: retry
+/// One retrying thread: take `first`, wait at most `timeout` for `second`,
+/// let go of both; after a failed attempt sit out the back-off, then try
+/// again, up to `max_attempts` times.
+pub fn keep_trying(
+    slots: &Slots,
+    [first, second]: [&Mutex<()>; 2],
+    timeout: Duration,
+    max_attempts: u32,
+    backoff: Backoff,
+) -> Retries {
+    let mut dice = Dice::new(backoff);
+    for attempts in 1..=max_attempts {
+        if slots.try_both(first, second, timeout) {
+            // ... the work would go here, holding both locks
+            return Retries {
+                outcome: Outcome::Finished,
+                attempts,
+            };
+        }
+        slots.sit_out(dice.backoff(backoff));
+    }
+    Retries {
+        outcome: Outcome::GaveUp,
+        attempts: max_attempts,
+    }
+}
+// ANCHOR_END: retry
+
+// ANCHOR: slots
+impl Slots {
+    /// One slot in which this thread tries: every thread that tries takes
+    /// its first lock before any asks for its second, and none lets go
+    /// before all have had their answer. Returns whether it got both.
+    pub fn try_both(&self, first: &Mutex<()>, second: &Mutex<()>, timeout: Duration) -> bool {
+        let first_guard = first.lock();
+        self.step(); // everyone holds their first lock
+        let second_guard = second.try_lock_for(timeout);
+        self.step(); // everyone has their answer
+        let got_both = second_guard.is_some();
+        drop((second_guard, first_guard));
+        self.step(); // everyone has let go
+        got_both
+    }
+}
+// ANCHOR_END: slots
+
+/// The clock of [`retry_in_lockstep`]: time runs in slots of three steps
+/// that every thread still trying takes together, like a `Barrier` that a
+/// thread can leave (Java calls it a phaser) once it has finished or given up.
+pub struct Slots {
+    gate: Mutex<Gate>,
+    turn: Condvar,
+}
+
+struct Gate {
+    threads: usize,
+    arrived: usize,
+    generation: u64,
+}
+
+impl Slots {
+    pub fn new(threads: usize) -> Slots {
+        Slots {
+            gate: Mutex::new(Gate {
+                threads,
+                arrived: 0,
+                generation: 0,
+            }),
+            turn: Condvar::new(),
+        }
+    }
+
+    /// Waits until every thread still in the lockstep has arrived here too.
+    fn step(&self) {
+        let mut gate = self.gate.lock();
+        let generation = gate.generation;
+        gate.arrived += 1;
+        if gate.arrived >= gate.threads {
+            self.open(&mut gate);
+        } else {
+            while gate.generation == generation {
+                self.turn.wait(&mut gate);
+            }
+        }
+    }
+
+    fn open(&self, gate: &mut Gate) {
+        gate.arrived = 0;
+        gate.generation += 1;
+        self.turn.notify_all();
+    }
+
+    /// Lets `slots` slots go by without trying.
+    pub fn sit_out(&self, slots: u32) {
+        for _ in 0..3 * slots {
+            self.step();
+        }
+    }
+
+    /// Leaves the lockstep: the others stop waiting for this thread.
+    pub fn leave(&self) {
+        let mut gate = self.gate.lock();
+        gate.threads -= 1;
+        if gate.threads > 0 && gate.arrived >= gate.threads {
+            self.open(&mut gate);
+        }
+    }
+}
+
 /// Two threads want locks A and B in opposite orders; each retries after a
-/// timed-out attempt, up to `max_attempts` times.
+/// timed-out attempt, up to `max_attempts` times, in lockstep [`Slots`].
 ///
-/// Time runs in slots that both threads step through together (three
-/// barriers per slot), which makes the worst case certain instead of
-/// likely: in a slot where both try, both take their first lock before
-/// either asks for its second, and neither lets go until both have timed
-/// out. With the same back-off they try in the same slots forever; with
+/// The lockstep makes the worst case certain instead of likely: in a slot
+/// where both try, both take their first lock before either asks for its
+/// second, and neither lets go until both have timed out. With the same
+/// back-off they try in the same slots until the attempts run out; with
 /// jitter, sooner or later one tries alone and gets both locks at once.
 pub fn retry_in_lockstep(
     lock_a: &Mutex<()>,
@@ -107,49 +259,48 @@ pub fn retry_in_lockstep(
     max_attempts: u32,
     backoff: [Backoff; 2],
 ) -> [Retries; 2] {
-    let slot_phase = Barrier::new(2);
-    let still_trying = AtomicUsize::new(2);
+    let slots = Slots::new(2);
+    let run = |locks: [&Mutex<()>; 2], backoff: Backoff| {
+        let retries = keep_trying(&slots, locks, timeout, max_attempts, backoff);
+        slots.leave();
+        retries
+    };
+    thread::scope(|s| {
+        let one = s.spawn(|| run([lock_a, lock_b], backoff[0]));
+        let two = s.spawn(|| run([lock_b, lock_a], backoff[1]));
+        [one.join().unwrap(), two.join().unwrap()]
+    })
+}
+
+/// The retrying threads with nothing staged (the lab's `timeout-runs`): no
+/// slots. Each takes its first lock, holds it for `pause`, waits at most
+/// `timeout` for its second and, after a failed attempt, sleeps its
+/// back-off in timeouts (one, or one to four drawn with its seed).
+pub fn retry_unstaged(
+    lock_a: &Mutex<()>,
+    lock_b: &Mutex<()>,
+    pause: Duration,
+    timeout: Duration,
+    max_attempts: u32,
+    backoff: [Backoff; 2],
+) -> [Retries; 2] {
     let run = |first: &Mutex<()>, second: &Mutex<()>, backoff: Backoff| {
-        let mut dice = Dice(match backoff {
-            Backoff::Jitter(seed) => seed.max(1),
-            Backoff::Same => 1,
-        });
-        let mut me = Retries {
+        let mut dice = Dice::new(backoff);
+        for attempts in 1..=max_attempts {
+            let first_guard = first.lock();
+            thread::sleep(pause);
+            if second.try_lock_for(timeout).is_some() {
+                return Retries {
+                    outcome: Outcome::Finished,
+                    attempts,
+                };
+            }
+            drop(first_guard);
+            thread::sleep(timeout * dice.backoff(backoff));
+        }
+        Retries {
             outcome: Outcome::GaveUp,
-            attempts: 0,
-        };
-        let (mut slot, mut next_try, mut done) = (0u32, 0u32, false);
-        loop {
-            let trying = !done && slot == next_try;
-            let first_guard = trying.then(|| first.lock()); // phase 1: first lock
-            slot_phase.wait();
-            let second_guard = first_guard
-                .as_ref()
-                .and_then(|_| second.try_lock_for(timeout)); // phase 2: second lock
-            slot_phase.wait();
-            if trying {
-                me.attempts += 1;
-                if second_guard.is_some() {
-                    me.outcome = Outcome::Finished; // ... the work would go here
-                } else if me.attempts < max_attempts {
-                    next_try = slot
-                        + 1
-                        + match backoff {
-                            Backoff::Same => 1,
-                            Backoff::Jitter(_) => 1 + dice.roll(4) as u32,
-                        };
-                }
-                done = me.outcome == Outcome::Finished || me.attempts == max_attempts;
-                if done {
-                    still_trying.fetch_sub(1, Ordering::SeqCst);
-                }
-            }
-            drop((second_guard, first_guard)); // phase 3: let go
-            slot_phase.wait();
-            if still_trying.load(Ordering::SeqCst) == 0 {
-                return me;
-            }
-            slot += 1;
+            attempts: max_attempts,
         }
     };
     thread::scope(|s| {
@@ -158,7 +309,6 @@ pub fn retry_in_lockstep(
         [one.join().unwrap(), two.join().unwrap()]
     })
 }
-// ANCHOR_END: retry
 
 /// The seeds the lab uses for the two threads' jitter.
 pub const JITTER_SEEDS: [u64; 2] = [0x5eed_0001, 0x5eed_0002];
@@ -187,4 +337,17 @@ pub fn main() {
     let jittered = retry_in_lockstep(&lock_a, &lock_b, timeout, 5, jitter);
     println!("jitter: {jittered:?}");
     assert!(jittered.iter().all(|r| r.outcome == Outcome::Finished));
+
+    // Unstaged, who finishes is left to timing; the program always ends.
+    let unstaged = give_up_unstaged(&lock_a, &lock_b, Duration::from_millis(1), timeout);
+    println!("unstaged give-up: {unstaged:?}");
+    let retried = retry_unstaged(
+        &lock_a,
+        &lock_b,
+        Duration::from_millis(1),
+        timeout,
+        20,
+        jitter,
+    );
+    println!("unstaged jitter: {retried:?}");
 }

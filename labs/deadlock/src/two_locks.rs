@@ -1,25 +1,26 @@
-// Listing: two threads take two locks in opposite orders, and a watchdog
-// reports who holds what instead of letting the program hang.
+// Listing: two threads take two locks in opposite orders, on named locks
+// that write down who holds what, so that a watchdog (watchdog.rs) can say
+// where each thread stands instead of letting the program hang.
 //
 // This file is a module of the `deadlock` lab *and* a complete program the
 // book compiles and runs on its own (see `main` at the bottom). Its `main`
 // never deadlocks: the deadlock itself runs only in the lab binary, where
 // the watchdog ends the process.
+//
+// Longer than the lab's usual 300 lines, for a reason: the board, its named
+// locks and every program that runs on them (forced, unstaged, detected)
+// must share one file, since each listing compiles as a program of its own
+// and cannot reach another listing's types.
 
 extern crate parking_lot;
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Barrier};
-use std::thread::{self, JoinHandle, Scope, ThreadId};
+use std::thread::{self, Scope, ThreadId};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Mutex, MutexGuard};
-
-/// The exit status of a run that a watchdog or the detector ended because
-/// the program deadlocked (1 is a runtime error, 2 a bad argument).
-pub const DEADLOCK_EXIT_CODE: i32 = 3;
 
 /// Where one thread stands: the locks it holds, the one it waits for.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -120,6 +121,35 @@ impl Board {
             .iter()
             .filter_map(|(name, standing)| describe(name, standing))
             .collect()
+    }
+}
+
+impl Board {
+    /// Do the threads on the board wait in a circle, each for a lock that
+    /// the next one holds? With plain `lock()` calls (no timeouts) that is a
+    /// deadlock for certain: the board writes "holds" only once a lock is
+    /// taken and "waits for" just before a thread blocks.
+    pub fn in_a_cycle(&self) -> bool {
+        let standings = self.standings.lock();
+        let holder = |lock: &str| {
+            standings
+                .iter()
+                .find(|(_, s)| s.holds.contains(&lock))
+                .map(|(name, _)| name)
+        };
+        standings.keys().any(|start| {
+            let mut at = start;
+            for _ in 0..standings.len() {
+                let Some(next) = standings[at].waits_for.and_then(holder) else {
+                    return false;
+                };
+                if next == start {
+                    return true;
+                }
+                at = next;
+            }
+            false
+        })
     }
 }
 
@@ -228,6 +258,30 @@ pub fn opposite_orders(board: &Board, lock_a: &NamedLock, lock_b: &NamedLock) {
 }
 // ANCHOR_END: opposite_orders
 
+// ANCHOR: unstaged
+/// The Python program as it is, with no barrier: thread 1 takes `order_1`
+/// (lock A, then lock B), thread 2 takes `order_2`, and each holds its first
+/// lock for `pause` before it asks for the second (the Python program
+/// prints there). Whether they deadlock is now a matter of timing.
+pub fn unstaged(
+    board: &Board,
+    order_1: [&NamedLock; 2],
+    order_2: [&NamedLock; 2],
+    pause: Duration,
+) {
+    let run = |[first, second]: [&NamedLock; 2], me: &str| {
+        let _first = first.lock();
+        thread::sleep(pause);
+        let _second = second.lock();
+        board.note(format!("{me} finished"));
+    };
+    thread::scope(|s| {
+        spawn_named(s, "thread 1", || run(order_1, "thread 1"));
+        spawn_named(s, "thread 2", || run(order_2, "thread 2"));
+    });
+}
+// ANCHOR_END: unstaged
+
 // ANCHOR: underscore
 /// `let _ =` on parking_lot's guard: rustc compiles it without a word, and
 /// clippy refuses it (its `let_underscore_lock`, deny by default). The
@@ -245,135 +299,68 @@ pub fn underscore_on_named_lock(lock: &NamedLock) -> bool {
 }
 // ANCHOR_END: underscore
 
-// ANCHOR: watchdog
-/// Watches a board from a thread of its own. If no lock changes hands for
-/// `patience` (and the work has not finished), it calls `give_up` with the
-/// board. `give_up` must end the process: deadlocked threads can be neither
-/// woken nor joined, so `std::process::exit` is the only way out.
-pub fn start_watchdog(
-    board: Arc<Board>,
-    patience: Duration,
-    give_up: impl FnOnce(&Board) + Send + 'static,
-) -> Watchdog {
-    let finished = Arc::new(AtomicBool::new(false));
-    let stop = Arc::clone(&finished);
-    let handle = thread::spawn(move || {
-        let mut last_seen = board.progress();
-        let mut last_change = Instant::now();
-        while !stop.load(Ordering::SeqCst) {
-            thread::sleep(Duration::from_millis(10));
-            let now_seen = board.progress();
-            if now_seen != last_seen {
-                (last_seen, last_change) = (now_seen, Instant::now());
-            } else if last_change.elapsed() >= patience {
-                give_up(&board);
-                return;
-            }
-        }
-    });
-    Watchdog { finished, handle }
-}
-// ANCHOR_END: watchdog
-
-/// A running watchdog; [`Watchdog::finish`] stops it when the work is done.
-pub struct Watchdog {
-    finished: Arc<AtomicBool>,
-    handle: JoinHandle<()>,
-}
-
-impl Watchdog {
-    pub fn finish(self) {
-        self.finished.store(true, Ordering::SeqCst);
-        let _ = self.handle.join();
-    }
-}
-
-/// What the lab's watchdog does when it gives up: print what the threads
-/// said and where each stands, then end the process with
-/// [`DEADLOCK_EXIT_CODE`].
-pub fn report_and_exit(board: &Board, patience: Duration) -> ! {
-    for line in board.log() {
-        println!("  {line}");
-    }
-    println!(
-        "watchdog: no lock changed hands for {:.1} s; the threads stand like this:",
-        patience.as_secs_f64()
-    );
-    for line in board.standings() {
-        println!("  {line}");
-    }
-    println!("watchdog: deadlock; ending the process (exit status {DEADLOCK_EXIT_CODE})");
-    let _ = std::io::stdout().flush();
-    std::process::exit(DEADLOCK_EXIT_CODE)
-}
-
 // ANCHOR: detector
 /// Asks parking_lot every `every` whether some threads wait for each other
-/// in a cycle, and calls `found` with one description per cycle.
+/// in a cycle, and calls `found` with the cycles it reports.
 ///
 /// parking_lot records, for every thread parked on one of its locks, which
 /// lock it waits for and which locks it holds, and finds cycles in that
-/// graph. It reports each thread's `ThreadId` and a backtrace, but no lock
-/// names: the names come from the board.
+/// graph. For each thread in a cycle it gives a `ThreadId` and a backtrace
+/// (here only its length), but no lock names: those come from the board.
 #[cfg(feature = "detect")]
-pub fn start_detector(
-    board: Arc<Board>,
-    every: Duration,
-    found: impl FnOnce(Vec<Vec<String>>) + Send + 'static,
-) {
+pub fn start_detector(every: Duration, found: impl FnOnce(Vec<Cycle>) + Send + 'static) {
     thread::spawn(move || {
         loop {
             thread::sleep(every);
             let cycles = parking_lot::deadlock::check_deadlock();
-            if cycles.is_empty() {
-                continue;
-            }
-            let described = cycles
-                .iter()
-                .map(|cycle| {
-                    let mut lines: Vec<String> = cycle
+            if !cycles.is_empty() {
+                let cycles = cycles.iter().map(|cycle| {
+                    let ids = cycle
                         .iter()
-                        .map(|deadlocked| {
-                            let id = deadlocked.thread_id();
-                            let frames = deadlocked.backtrace().frames().len();
-                            let name = board.name_of(id).unwrap_or_else(|| format!("{id:?}"));
-                            let standing = describe(&name, &board.standing(&name));
-                            format!(
-                                "{} [parking_lot: {id:?}, a backtrace of {frames} frames]",
-                                standing.unwrap_or(name)
-                            )
-                        })
-                        .collect();
-                    lines.sort();
-                    lines
-                })
-                .collect();
-            found(described);
-            return;
+                        .map(|t| (t.thread_id(), t.backtrace().frames().len()));
+                    ids.collect()
+                });
+                return found(cycles.collect());
+            }
         }
     });
 }
 // ANCHOR_END: detector
 
+/// One cycle parking_lot found: each thread's id and the length of its backtrace.
+pub type Cycle = Vec<(ThreadId, usize)>;
+
+/// One line per thread of a cycle parking_lot found, sorted: where the
+/// board says the thread stands, and what parking_lot says about it.
+pub fn describe_cycle(board: &Board, cycle: &Cycle) -> Vec<String> {
+    let mut lines: Vec<String> = cycle
+        .iter()
+        .map(|&(id, frames)| {
+            let name = board.name_of(id).unwrap_or_else(|| format!("{id:?}"));
+            let standing = describe(&name, &board.standing(&name)).unwrap_or(name);
+            format!("{standing} [parking_lot: {id:?}, a backtrace of {frames} frames]")
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
 /// A small run of the listing that cannot deadlock: thread 1 holds lock A
 /// and waits for lock B, which `main` holds for a moment. While thread 1 is
 /// stuck the board says exactly that; then `main` lets go and thread 1
-/// finishes.
+/// finishes. The same two threads unstaged, in one lock order, always finish.
 pub fn main() {
     let board = Board::new();
     let lock_a = NamedLock::new("lock A", &board);
     let lock_b = NamedLock::new("lock B", &board);
     let b_held_by_main = lock_b.lock();
-    let watchdog = start_watchdog(Arc::clone(&board), Duration::from_secs(10), |board| {
-        report_and_exit(board, Duration::from_secs(10))
-    });
     thread::scope(|s| {
         spawn_named(s, "thread 1", || {
             let _a = lock_a.lock();
             let _b = lock_b.lock();
             board.note("thread 1 finished");
         });
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + Duration::from_secs(10);
         while board.standing("thread 1").waits_for != Some("lock B") {
             assert!(Instant::now() < deadline, "thread 1 never asked for lock B");
             thread::sleep(Duration::from_millis(1));
@@ -381,12 +368,23 @@ pub fn main() {
         let stuck = board.standings();
         println!("while main holds lock B: {stuck:?}");
         assert!(stuck.contains(&"thread 1 holds lock A and waits for lock B".to_string()));
+        assert!(!board.in_a_cycle(), "main is not on the board: no cycle");
         drop(b_held_by_main);
     });
-    watchdog.finish();
     println!("then: {:?}", board.log());
     assert!(board.log().contains(&"thread 1 finished".to_string()));
     assert!(board.standings().is_empty(), "every lock was released");
+
+    unstaged(
+        &board,
+        [&lock_a, &lock_b],
+        [&lock_a, &lock_b],
+        Duration::from_micros(50),
+    );
+    assert!(
+        board.standings().is_empty(),
+        "one lock order: both finished"
+    );
 
     // `let _ =` releases at once, whatever the guard type.
     assert!(underscore_on_parking_lot(&Mutex::new(())));

@@ -13,6 +13,9 @@ fn help_lists_every_experiment() {
         DEADLOCK,
         &[
             "two-locks",
+            "two-locks-runs",
+            "timeout-runs",
+            "python",
             "detect",
             "timeout",
             "ordered",
@@ -44,6 +47,8 @@ fn bad_arguments_give_one_line_and_exit_code_2() {
     refused_before_running(&["timeout", "--attempts", "0"], "0");
     refused_before_running(&["ordered", "--transfers", "0"], "0");
     refused_before_running(&["two-locks", "--scale", "0"], "0");
+    refused_before_running(&["two-locks-runs", "--runs", "0"], "0");
+    refused_before_running(&["timeout-runs", "--runs", "many"], "many");
     refused_before_running(&["three-locks"], "three-locks");
 }
 
@@ -84,19 +89,21 @@ fn naive_philosophers_deadlock_and_every_one_holds_a_fork() {
 
 #[test]
 fn ordered_philosophers_all_eat_every_round() {
-    let ordered = ["philosophers", "--forks", "lower-first"];
+    let ordered = ["philosophers", "--forks", "lower-first", "--rounds", "2"];
     let rows = json_rows(
         DEADLOCK,
         &[&ordered[..], &["--scale", "0.05", "--json"]].concat(),
     );
-    assert_eq!(rows[0]["meals each"], 100);
     assert_eq!(rows[0]["meals"], 500);
+    // One row per philosopher: how long each waited for forks.
+    assert_eq!(rows.len(), 1 + 5);
     let two_for_seven = ["--philosophers", "2", "--meals", "7"];
     let rows = json_rows(
         DEADLOCK,
         &[&ordered[..], &two_for_seven, &["--scale", "0.05", "--json"]].concat(),
     );
     assert_eq!(rows[0]["meals"], 14);
+    assert_eq!(rows.len(), 1 + 2);
 }
 
 #[test]
@@ -111,20 +118,102 @@ fn a_deadlock_report_is_json_too_with_json() {
 
 #[test]
 fn prevention_rows_report_every_strategy() {
-    let ordered = ["ordered", "--transfers", "50", "--scale", "0.01", "--json"];
+    let ordered = [
+        "ordered",
+        "--transfers",
+        "50",
+        "--scale",
+        "0.01",
+        "--rounds",
+        "2",
+        "--json",
+    ];
     let rows = json_rows(DEADLOCK, &ordered);
     assert_eq!(rows.len(), 3);
     for row in &rows {
         assert_eq!(row["transfers"], 100, "{row}");
-        assert_eq!(row["balances kept"], "yes", "{row}");
+        assert_eq!(row["samples"].as_array().unwrap().len(), 2, "{row}");
     }
 
-    let timeout = ["timeout", "--scale", "0.005", "--attempts", "4", "--json"];
+    let timeout = [
+        "timeout",
+        "--scale",
+        "0.005",
+        "--attempts",
+        "4",
+        "--rounds",
+        "2",
+        "--json",
+    ];
     let rows = json_rows(DEADLOCK, &timeout);
     assert_eq!(rows[1]["variant"], "retry, same back-off");
-    assert_eq!(rows[1]["finished"], 0);
+    assert_eq!(rows[1]["finished"], "nobody");
     assert_eq!(rows[1]["attempts"], 8);
-    assert_eq!(rows[2]["finished"], 2);
+    assert_eq!(rows[2]["finished"], "both");
+}
+
+/// Outcome columns → runs, for the rows of a runs experiment.
+fn outcomes(row: &serde_json::Value, names: &[&str]) -> Vec<u64> {
+    names
+        .iter()
+        .map(|name| {
+            row[*name]
+                .as_u64()
+                .unwrap_or_else(|| panic!("no {name} in {row}"))
+        })
+        .collect()
+}
+
+#[test]
+fn unstaged_runs_end_only_in_the_outcomes_each_program_allows() {
+    // Counts are luck; which outcomes can occur is not.
+    let args = ["two-locks-runs", "--runs", "4", "--scale", "0.2", "--json"];
+    let rows = json_rows(DEADLOCK, &args);
+    assert_eq!(rows.len(), 4);
+    for row in &rows {
+        let [deadlocked, finished] = outcomes(row, &["deadlocked", "finished"])[..] else {
+            unreachable!()
+        };
+        assert_eq!(deadlocked + finished, 4, "{row}");
+        if row["variant"].as_str().unwrap().starts_with("lock order") {
+            assert_eq!(deadlocked, 0, "one lock order cannot deadlock: {row}");
+        }
+    }
+
+    let args = ["timeout-runs", "--runs", "3", "--scale", "0.1", "--json"];
+    let rows = json_rows(DEADLOCK, &args);
+    assert_eq!(rows.len(), 3);
+    let names = ["finished", "1 gave up", "2 gave up", "both gave up"];
+    for row in &rows {
+        assert_eq!(outcomes(row, &names).iter().sum::<u64>(), 3, "{row}");
+        assert!(
+            row.get("deadlocked").is_none(),
+            "timeouts cannot deadlock: {row}"
+        );
+    }
+}
+
+#[test]
+fn the_python_experiment_puts_cpython_beside_rust_or_says_it_cannot() {
+    let out = run(DEADLOCK, &["python", "--scale", "0.05", "--rounds", "2"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("Rust (`deadlock two-locks`): exit status 3"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("| Rust "), "{}", out.stdout);
+    let cpython = out.stdout.contains("(measured here): exit status 3");
+    let missing = out.stdout.contains("python3: not found");
+    assert!(
+        cpython != missing,
+        "either CPython ran or it was missing:\n{}",
+        out.stdout
+    );
+    if cpython {
+        assert!(out.stdout.contains("| CPython "), "{}", out.stdout);
+    }
 }
 
 #[cfg(not(feature = "detect"))]

@@ -180,18 +180,6 @@ fn the_jitter_draws_every_back_off_and_nothing_else() {
 }
 
 #[test]
-fn the_philosophers_watchdog_says_what_each_one_ate() {
-    assert_eq!(
-        philosophers::meals_so_far(&[0; 5]),
-        "every philosopher had eaten 0 time(s)"
-    );
-    assert_eq!(
-        philosophers::meals_so_far(&[3, 2, 3]),
-        "the philosophers had eaten [3, 2, 3] time(s), seat by seat"
-    );
-}
-
-#[test]
 fn let_underscore_releases_the_lock_on_the_spot() {
     let board = two_locks::Board::new();
     let lock = two_locks::NamedLock::new("lock A", &board);
@@ -211,4 +199,40 @@ fn a_std_guard_across_await_is_held_while_another_task_runs() {
             assert_eq!(async_note::two_spawned_tasks_one_tokio_lock(), 12);
         }
     });
+}
+
+#[test]
+fn the_board_sees_the_cycle_of_a_real_deadlock() {
+    use std::sync::{Arc, Barrier};
+    // A real deadlock, in this test process: its two threads stay blocked
+    // until the process ends, which is harmless here.
+    let board = two_locks::Board::new();
+    let locks = Arc::new([
+        two_locks::NamedLock::new("lock A", &board),
+        two_locks::NamedLock::new("lock B", &board),
+    ]);
+    let both_hold_one = Arc::new(Barrier::new(2));
+    for (name, first, second) in [("thread 1", 0, 1), ("thread 2", 1, 0)] {
+        let (locks, barrier) = (Arc::clone(&locks), Arc::clone(&both_hold_one));
+        std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || {
+                let _first = locks[first].lock();
+                barrier.wait();
+                let _second = locks[second].lock();
+            })
+            .unwrap();
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !board.in_a_cycle() {
+        assert!(Instant::now() < deadline, "{:?}", board.standings());
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(
+        board.standings(),
+        [
+            "thread 1 holds lock A and waits for lock B",
+            "thread 2 holds lock B and waits for lock A"
+        ]
+    );
 }
