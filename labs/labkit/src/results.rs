@@ -489,7 +489,8 @@ impl Results {
 
 impl Results {
     /// Like [`Results::to_text`], but with one table per experiment (in the
-    /// order the experiments first appear, a blank line between them)
+    /// order the experiments first appear, each after a line naming its
+    /// experiment, a blank line between them)
     /// instead of one table with an `experiment` column: narrower tables
     /// for a run that measures several experiments, and each table only
     /// has the columns its own rows use. The transcript check accepts this
@@ -509,7 +510,8 @@ impl Results {
             .iter()
             .map(|experiment| {
                 let rows = self.rows.iter().filter(|r| r.experiment == *experiment);
-                Results::from_rows(rows.cloned().collect()).to_table()
+                let table = Results::from_rows(rows.cloned().collect()).to_table();
+                format!("{experiment}:\n{table}")
             })
             .collect();
         text.replacen(&self.to_table(), &tables.join("\n"), 1)
@@ -903,6 +905,8 @@ mod tests {
         assert_eq!(tables[0].header, ["variant", "wall", "requests"]);
         assert_eq!(tables[1].header, ["variant", "wall"]);
         assert_eq!(tables[1].rows.len(), 2);
+        assert!(text.contains("weather:\n| variant"), "{text}");
+        assert!(text.contains("\n\npowersum:\n| variant"), "{text}");
         crate::transcript::check_rendering(&text, &results.document()).unwrap();
         // One experiment: the same as to_text.
         let one = Results::from_rows(results.rows()[1..].to_vec());
