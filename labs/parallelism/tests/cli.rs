@@ -54,17 +54,21 @@ fn the_child_process_ends_with_the_exit_code_it_is_given() {
 
 #[test]
 fn json_rows_report_each_experiment_and_the_speedups() {
-    let rows = json_rows(
-        PARALLELISM,
-        &["processes", "--scale", "0.01", "--rounds", "2", "--json"],
-    );
-    let variants: Vec<&str> = rows.iter().filter_map(|r| r["variant"].as_str()).collect();
-    assert_eq!(variants, ["thread", "process"]);
+    let out = run(PARALLELISM, &["processes", "--json"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let facts: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let pid = &facts["pid"];
     assert_eq!(
-        rows[0]["same pid"], rows[0]["starts"],
-        "threads share the pid"
+        facts["helper"]["pid"], *pid,
+        "a thread shares its process's id"
     );
-    assert_eq!(rows[1]["same pid"], 0, "a child has a pid of its own");
+    let children = facts["children"].as_array().unwrap();
+    assert_eq!(children.len(), 2);
+    for child in children {
+        assert_ne!(child["pid"], *pid, "a child has a process of its own");
+        let said = child["said"].as_str().unwrap();
+        assert!(said.contains(&format!("parent pid {pid}")), "{said}");
+    }
 
     for (experiment, count) in [("preemption", 3), ("offload", 2)] {
         let rows = json_rows(

@@ -14,7 +14,7 @@ use std::time::Duration;
 pub const CITY_LATENCY: Duration = Duration::from_secs(2);
 /// The delay the Python lab simulates for one log file.
 pub const LOG_DELAY: Duration = Duration::from_secs(1);
-/// The power sum's N: about 2.5 s on one core of the book's machine in a
+/// The power sum's N: over a second on one core of the book's machine in a
 /// release build (the GIL chapter sums the same numbers in parallel).
 pub const FULL_POWERSUM_NUMBERS: u64 = 50_000_000;
 /// The Python material splits its numbers into four sets.

@@ -16,6 +16,15 @@ pub fn same_sum(seen: &Cell<Option<u64>>, variant: &str, sum: u64) -> Result<()>
     Ok(())
 }
 
+/// `1, 4 and 16`.
+fn and_list(counts: &[u64]) -> String {
+    let words: Vec<String> = counts.iter().map(u64::to_string).collect();
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => words.join(""),
+    }
+}
+
 fn name(chunks: u64) -> String {
     if chunks == 1 {
         "1 chunk".to_string()
@@ -32,14 +41,10 @@ pub fn run(common: &Common, chunk_counts: &[u64], numbers: u64) -> Result<()> {
     let most = counts.iter().copied().max().unwrap_or(1);
     ensure!(n >= most, "{n} numbers cannot be split into {most} chunks");
     common.say(format!(
-        "Summing i^{} mod {} for i in 1..={n} on one thread, in {} chunks, one after another.",
+        "Summing i^{} mod {} for i in 1..={n} on one thread, in {} chunks.",
         powersum::EXPONENT,
         powersum::MODULUS,
-        counts
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
+        and_list(&counts)
     ));
     let mut bench = Bench::new("powersum", common);
     for &chunks in &counts {

@@ -36,11 +36,7 @@ struct Interpreter {
 fn interpreter(common: &Common, python: &str) -> Option<Interpreter> {
     match find(&[python]).remove(0) {
         Lookup::Found { path, facts, .. } => {
-            common.say(format!(
-                "Rust, then {} ({}), in every round.",
-                facts.label(),
-                facts.executable.display()
-            ));
+            common.say(format!("Rust, then {}, in every round.", facts.label()));
             Some(Interpreter {
                 path,
                 label: facts.label(),

@@ -44,7 +44,7 @@ pub fn run(common: &Common, offload: bool) -> Result<()> {
     let hog = common.scale.duration(HOG);
     let cores = labkit::os::cores();
     common.say(format!(
-        "A ticker wants to run every {} ({TICKS} ticks); after 2 ticks a hog computes for {} without a pause.",
+        "A ticker wants to run every {} ({TICKS} ticks); after 2 ticks a hog computes for {}.",
         format_duration(period),
         format_duration(hog)
     ));

@@ -1,9 +1,12 @@
-//! `parallelism python`: starting threads and child processes in Rust and
-//! in CPython (the twin `python/processes.py`: `threading.Thread`, and
+//! `parallelism python`: what starting a thread and a child process costs,
+//! and which ids they report, in Rust (the listing's `start_threads` and
+//! `start_processes`) and in CPython (the twin `python/processes.py`: `threading.Thread`, and
 //! `multiprocessing.Process` with the fork and the spawn start methods), in
 //! the same interleaved rounds: each round runs the Rust variants, then the
 //! twin (started with `--rounds 1`, timing itself around its work only).
 
+use std::collections::HashSet;
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
@@ -11,10 +14,10 @@ use labkit::bench::median;
 use labkit::python::{Lookup, Round, Twin, each_round, find, results_beside};
 use labkit::timing::format_duration;
 use labkit::{Bench, Common};
+use parallelism::processes::{self as listing, ChildRun};
 use serde_json::Value;
 
-use super::processes::Started;
-use super::{PROCESS_STARTS, THREAD_STARTS};
+use super::{CHILD_COMMAND, PROCESS_STARTS, THREAD_STARTS};
 
 /// The twin, built into the binary so that the experiment runs from any directory.
 const TWIN: Twin<'static> = Twin::new("processes.py", include_str!("../../python/processes.py"));
@@ -22,17 +25,60 @@ const TWIN: Twin<'static> = Twin::new("processes.py", include_str!("../../python
 /// that a hung interpreter is noticed.
 const TWIN_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// What one round of starting things saw: for each start, the process id
+/// it reported, and an id of the thread or process itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Started {
+    pub pids: Vec<u32>,
+    pub ids: Vec<String>,
+}
+
+impl Started {
+    pub fn threads(count: usize) -> Started {
+        let seen = listing::start_threads(count);
+        Started {
+            pids: seen.iter().map(|(pid, _)| *pid).collect(),
+            ids: seen.iter().map(|(_, id)| format!("{id:?}")).collect(),
+        }
+    }
+
+    pub fn processes(exe: &Path, count: usize) -> std::io::Result<Started> {
+        let args = [CHILD_COMMAND, "--loaves", "0"];
+        let children: Vec<ChildRun> = listing::start_processes(exe, &args, count)?;
+        let me = std::process::id();
+        for child in &children {
+            // The child says which process started it: this one.
+            if child.exit_code != Some(0) || !child.stdout.contains(&format!("parent pid {me}")) {
+                return Err(std::io::Error::other(format!(
+                    "child {} said {:?} and ended with {:?}",
+                    child.pid, child.stdout, child.exit_code
+                )));
+            }
+        }
+        Ok(Started {
+            pids: children.iter().map(|c| c.pid).collect(),
+            ids: children.iter().map(|c| c.pid.to_string()).collect(),
+        })
+    }
+
+    /// How many reported this process's own id (threads: all; children: none).
+    pub fn same_pid(&self) -> usize {
+        let me = std::process::id();
+        self.pids.iter().filter(|&&pid| pid == me).count()
+    }
+
+    pub fn distinct_ids(&self) -> usize {
+        self.ids.iter().collect::<HashSet<_>>().len()
+    }
+}
+
 pub fn run(common: &Common, python: &str) -> Result<()> {
     let exe = std::env::current_exe().context("finding this program to run it again")?;
     let threads = common.scale.count(THREAD_STARTS) as usize;
     let processes = common.scale.count(PROCESS_STARTS) as usize;
     let twin = match find(&[python]).remove(0) {
         Lookup::Found { path, facts, .. } => {
-            common.say(format!(
-                "Rust, then {} ({}), in every round.",
-                facts.label(),
-                facts.executable.display()
-            ));
+            common.say(format!("Rust, then {}, in every round.", facts.label()));
             Some((path, facts.label()))
         }
         Lookup::Missing { reason, .. } => {
@@ -46,9 +92,9 @@ pub fn run(common: &Common, python: &str) -> Result<()> {
             None
         }
     };
+    common.say("Each start is joined before the next; the twin sets CPython's counts.");
     common.say(format!(
-        "Each start is joined before the next. Rust: {threads} threads, {processes} child processes \
-         (this program, run again). CPython: the twin's own counts."
+        "Rust: {threads} threads, {processes} child processes (this program, run again)."
     ));
     let scale = common.scale.factor().to_string();
     let exe_ref = exe.as_path();
