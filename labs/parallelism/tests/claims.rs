@@ -112,7 +112,7 @@ fn a_process_costs_tens_of_threads_and_spawn_far_more() {
         let row = d.row(Some("start"), variant);
         assert_eq!(row.number("same pid"), row.number("starts"), "{variant}");
         assert_eq!(
-            row.number("distinct ids"),
+            row.number("ids"),
             row.number("starts"),
             "{variant}"
         );
@@ -121,7 +121,7 @@ fn a_process_costs_tens_of_threads_and_spawn_far_more() {
         let row = d.row(Some("start"), variant);
         assert_eq!(row.number("same pid"), 0.0, "{variant}");
         assert_eq!(
-            row.number("distinct ids"),
+            row.number("ids"),
             row.number("starts"),
             "{variant}"
         );
@@ -322,7 +322,7 @@ fn the_hog_starves_the_cooperative_ticker_only() {
 fn the_offloaded_hog_lets_the_ticker_tick() {
     let (d, _) = sidecar("offload.txt");
     let never = d.row(None, "tokio, hog never yields");
-    let offloaded = d.row(None, "tokio, hog on spawn_blocking");
+    let offloaded = d.row(None, "tokio, spawn_blocking");
     assert_eq!(never.number("during hog"), 0.0);
     // "lets about 30 ticks through during its 300 ms"
     in_range("offloaded", offloaded.number("during hog"), 25.0, 31.0);

@@ -53,7 +53,7 @@ pub fn run(common: &Common, offload: bool) -> Result<()> {
         preemption::cooperative(period, TICKS, hog, false)
     });
     if offload {
-        bench.variant("tokio, hog on spawn_blocking", move || {
+        bench.variant("tokio, spawn_blocking", move || {
             preemption::cooperative_offloaded(period, TICKS, hog)
         });
     } else {

@@ -132,14 +132,14 @@ pub fn run(common: &Common, python: &str) -> Result<()> {
         {
             row.with("starts", started.pids.len())
                 .with("same pid", started.same_pid())
-                .with("distinct ids", started.distinct_ids());
+                .with("ids", started.distinct_ids());
         }
     }
     // Every row: the twin's per-round columns as medians, and the cost of one start.
     let names: Vec<String> = results.rows().iter().map(|r| r.variant.clone()).collect();
     for name in names {
         let row = results.get_mut("start", &name).expect("listed just above");
-        for key in ["same pid", "distinct ids"] {
+        for key in ["same pid", "ids"] {
             if let Some(Value::Array(values)) = row.extra.get(key) {
                 let numbers: Vec<f64> = values.iter().filter_map(Value::as_f64).collect();
                 if !numbers.is_empty() {
