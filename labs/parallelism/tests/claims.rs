@@ -6,6 +6,10 @@
 //! A run whose machine check found fewer cores than the machine has
 //! (`disturbed`) is checked only for what holds on any machine; the book's
 //! final outputs are made on a quiet machine, where every claim is checked.
+//!
+//! Longer than the usual 300 lines: one test per group of claims across the
+//! lab's six outputs, with the few helpers they share; split in two, the
+//! files would copy those helpers.
 
 use std::path::Path;
 use std::time::Duration;
