@@ -5,7 +5,9 @@
 //! checking the weather (waiting on the network), writing log files (waiting
 //! on a device) and a power sum (computing). Each module is also a complete
 //! program the book compiles as a snippet, so each uses only `std`; the
-//! command line, timing and tables live in `main.rs` and `labkit`.
+//! command line is `main.rs`, each experiment that runs the listings (and
+//! the Python twin, `python/sequential.py`) a module of `src/experiments/`
+//! in the binary, and the timing and tables come from `labkit`.
 
 pub mod logs;
 pub mod powersum;

@@ -1,12 +1,15 @@
 //! `baseline`: the command line of the "Sequential baseline" chapter's lab.
+//! It parses and dispatches; each experiment is a module of `experiments/`.
+
+mod experiments;
 
 use std::process::ExitCode;
-use std::time::Duration;
 
-use anyhow::{Context, Result};
-use baseline::{logs, powersum, weather};
+use anyhow::Result;
 use clap::{Parser, Subcommand};
-use labkit::{Common, Results, measure};
+use labkit::Common;
+
+use experiments::{FULL_POWERSUM_NUMBERS, chunks, logs, powersum, python, weather};
 
 /// Run the Python lab's sequential experiments in Rust, one step after another.
 ///
@@ -24,13 +27,13 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Experiment {
-    /// Check the weather in 3 cities, 2 s per request, one after another (about 6 s).
+    /// Check the weather in 3 cities, 2 s per request, one after another (about 6 s a round).
     Weather {
         /// How many cities to check (at most 10).
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
         cities: u32,
     },
-    /// Write 5 log files, each waiting 1 s for a slow device, one after another (about 5 s).
+    /// Write 5 log files, each waiting 1 s for a slow device, one after another (about 5 s a round).
     Logs {
         /// How many log files to write.
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -39,95 +42,43 @@ enum Experiment {
         #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
         lines: u32,
     },
-    /// Sum i^65537 mod 1e9+7 over 1..=N in 4 chunks on one core (CPU-bound).
+    /// Sum i^65537 mod 1e9+7 over 1..=N on one core: in 1 chunk, then in 4 and in 16 (CPU-bound).
     Powersum {
-        /// How many chunks to split the numbers into (they still run one after another).
-        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=1000))]
-        chunks: u64,
+        /// Chunk counts to compare with 1 chunk (comma-separated); they all run one after another.
+        #[arg(long, value_delimiter = ',', default_values_t = [4, 16],
+              value_parser = clap::value_parser!(u64).range(2..=1000))]
+        chunks: Vec<u64>,
         /// N, before --scale is applied.
         #[arg(long, default_value_t = FULL_POWERSUM_NUMBERS, value_parser = clap::value_parser!(u64).range(1..))]
         numbers: u64,
     },
+    /// The ranges chunk_ranges makes (the chapter's exercise): which numbers each chunk holds.
+    Chunks {
+        /// N: split the numbers 1..=N.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000_000))]
+        numbers: u64,
+        /// How many chunks.
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=100))]
+        chunks: u64,
+    },
+    /// The three experiments in Rust and in CPython (the twin python/sequential.py), same rounds.
+    Python {
+        /// The Python interpreter to run (a name on PATH or a path).
+        #[arg(long, default_value = "python3")]
+        python: String,
+    },
 }
-
-/// The request latency the Python lab simulates for one city.
-const CITY_LATENCY: Duration = Duration::from_secs(2);
-/// The delay the Python lab simulates for one log file.
-const LOG_DELAY: Duration = Duration::from_secs(1);
-/// Sized so that the power sum takes about as long as the weather check on
-/// the book's machine (about 5 s in a release build).
-const FULL_POWERSUM_NUMBERS: u64 = 100_000_000;
 
 fn main() -> ExitCode {
-    labkit::cli::run(|cli: Cli| run(cli.common, cli.experiment))
+    labkit::cli::run(|cli: Cli| run(&cli.common, cli.experiment))
 }
 
-fn run(common: Common, experiment: Experiment) -> Result<()> {
-    let mut results = Results::new();
+fn run(common: &Common, experiment: Experiment) -> Result<()> {
     match experiment {
-        Experiment::Weather { cities } => {
-            let cities = &weather::CITIES[..cities as usize];
-            let latency = common.scale.duration(CITY_LATENCY);
-            common.say(format!(
-                "Checking the weather in {} cities, {} per request, one after another.",
-                cities.len(),
-                labkit::timing::format_duration(latency)
-            ));
-            let (forecasts, cost) = measure(|| weather::check_cities(cities, latency));
-            for forecast in &forecasts {
-                common.say(format!("  {}: {} °C", forecast.city, forecast.celsius));
-            }
-            results
-                .push_measured("weather", "sequential", cost)
-                .with("requests", cities.len())
-                .with(
-                    "waiting",
-                    labkit::timing::format_duration(latency * cities.len() as u32),
-                );
-        }
-        Experiment::Logs { files, lines } => {
-            let delay = common.scale.duration(LOG_DELAY);
-            let dir = std::env::temp_dir().join(format!("baseline-logs-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-            common.say(format!(
-                "Writing {files} log files of {lines} lines, {} of device wait each, one after another.",
-                labkit::timing::format_duration(delay)
-            ));
-            let names = logs::log_names(files);
-            let (written, cost) = measure(|| logs::write_all_logs(&dir, &names, lines, delay));
-            let written = written.with_context(|| format!("writing logs in {}", dir.display()))?;
-            for path in &written {
-                let bytes = std::fs::metadata(path)?.len();
-                let name = path.file_name().unwrap_or_default().to_string_lossy();
-                common.say(format!("  {name}: {bytes} bytes"));
-            }
-            std::fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
-            results
-                .push_measured("logs", "sequential", cost)
-                .with("files", files)
-                .with("waiting", labkit::timing::format_duration(delay * files));
-        }
-        Experiment::Powersum { chunks, numbers } => {
-            let n = common.scale.count(numbers);
-            anyhow::ensure!(
-                n >= chunks,
-                "{n} numbers cannot be split into {chunks} chunks"
-            );
-            common.say(format!(
-                "Summing i^{} mod {} for i in 1..={n}, in {chunks} chunks, one after another.",
-                powersum::EXPONENT,
-                powersum::MODULUS
-            ));
-            let (sum, cost) =
-                measure(|| powersum::power_sum_sequential(n, chunks, powersum::EXPONENT));
-            common.say(format!("  sum = {sum}"));
-            results
-                .push_measured("powersum", "sequential", cost)
-                .with("numbers", n)
-                .with("chunks", chunks)
-                .with("sum", sum);
-        }
+        Experiment::Weather { cities } => weather::run(common, cities as usize),
+        Experiment::Logs { files, lines } => logs::run(common, files, lines),
+        Experiment::Powersum { chunks, numbers } => powersum::run(common, &chunks, numbers),
+        Experiment::Chunks { numbers, chunks } => chunks::run(common, numbers, chunks),
+        Experiment::Python { python } => python::run(common, &python),
     }
-    results.print(&common)?;
-    Ok(())
 }

@@ -559,6 +559,158 @@ fn is_executable_file(path: &Path) -> bool {
     }
 }
 
+/// A twin's rows gathered from several runs of one round each: for a lab
+/// that starts the twin once per round of its own [`crate::Bench`], so that
+/// the CPython rounds interleave with the Rust ones (A B C, A B C, ...) and
+/// share their machine checks. Each returned row has one sample per
+/// document, in document order; a column the twin reports per round (a
+/// list) is concatenated, a single-valued one is taken from the first
+/// document. Fails if the documents do not all hold the same rows, one
+/// round each.
+pub fn rows_over_rounds(documents: &[Document]) -> Result<Vec<TwinRow>, String> {
+    let first = documents.first().ok_or("no document to gather rows from")?;
+    let names = |document: &Document| -> Vec<(String, String)> {
+        document
+            .rows
+            .iter()
+            .map(|r| (r.experiment.clone(), r.variant.clone()))
+            .collect()
+    };
+    let mut rows = first.rows.clone();
+    for row in &mut rows {
+        row.samples.clear();
+        row.cpu_samples.clear();
+        row.started.clear();
+        for value in row.columns.values_mut() {
+            if value.is_array() {
+                *value = Value::Array(Vec::new());
+            }
+        }
+    }
+    for (index, document) in documents.iter().enumerate() {
+        if document.rounds != 1 {
+            return Err(format!(
+                "run {} of the twin measured {} rounds, not 1",
+                index + 1,
+                document.rounds
+            ));
+        }
+        if names(document) != names(first) {
+            return Err(format!(
+                "run {} of the twin measured other rows than the first",
+                index + 1
+            ));
+        }
+        for (into, from) in rows.iter_mut().zip(&document.rows) {
+            into.samples.extend(&from.samples);
+            into.cpu_samples.extend(&from.cpu_samples);
+            into.started.extend(&from.started);
+            for (key, value) in into.columns.iter_mut() {
+                if let (Value::Array(all), Some(Value::Array(more))) =
+                    (value, from.columns.get(key))
+                {
+                    all.extend(more.iter().cloned());
+                }
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// What one round of a variant returned, in a [`crate::Bench`] that runs
+/// Rust variants and a Python twin side by side: the Rust code's value, or
+/// the twin's document (the twin run with `--rounds 1`, timing itself).
+#[derive(Debug, Clone)]
+pub enum Round<T> {
+    Rust(T),
+    Twin(Result<Document, TwinError>),
+}
+
+impl<T> Round<T> {
+    /// The Rust value, for a check; `Err` names what went wrong in a twin
+    /// round (a twin that failed is an error of the run, not a row).
+    pub fn rust(&self) -> anyhow::Result<Option<&T>> {
+        match self {
+            Round::Rust(value) => Ok(Some(value)),
+            Round::Twin(Ok(_)) => Ok(None),
+            Round::Twin(Err(err)) => Err(anyhow::anyhow!("{err}")),
+        }
+    }
+}
+
+/// A bench variant that runs `twin` with `python` once per call, with
+/// `args` and `--rounds 1`, killed after `timeout`.
+pub fn each_round<'a, T>(
+    python: &'a Path,
+    twin: Twin<'a>,
+    args: &[&str],
+    timeout: Duration,
+) -> impl FnMut() -> Round<T> + 'a {
+    let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    args.extend(["--rounds".to_string(), "1".to_string()]);
+    move || Round::Twin(run_twin(python, twin, &args, timeout))
+}
+
+/// Rows from a run of Rust variants and twin variants ([`Round`]): a Rust
+/// variant's row has the bench's samples; a twin variant gives one row per
+/// row of its documents, with the samples the twin measured around its own
+/// work (not the interpreter's start), named by `name(variant, twin_row)`,
+/// with the twin's columns. Every row has the run's method (rounds,
+/// machine checks), so the twin's rows read like the Rust ones.
+pub fn results_beside<T>(
+    run: &crate::bench::Run<Round<T>>,
+    name: impl Fn(&str, &TwinRow) -> String,
+) -> anyhow::Result<crate::Results> {
+    let mut results = crate::Results::new();
+    results.set_method(run.method.clone());
+    for measured in &run.measured {
+        let documents: Vec<&Document> = measured
+            .values
+            .iter()
+            .filter_map(|round| match round {
+                Round::Twin(Ok(document)) => Some(document),
+                _ => None,
+            })
+            .collect();
+        if documents.is_empty() {
+            let cpus = measured
+                .samples
+                .iter()
+                .map(|m| m.cpu.as_secs_f64())
+                .collect();
+            results.push_samples(
+                &run.experiment,
+                &measured.variant,
+                measured.walls(),
+                Some(cpus),
+            );
+            continue;
+        }
+        anyhow::ensure!(
+            documents.len() == measured.values.len(),
+            "{} / {}: some rounds did not run the twin",
+            run.experiment,
+            measured.variant
+        );
+        let owned: Vec<Document> = documents.into_iter().cloned().collect();
+        let rows = rows_over_rounds(&owned).map_err(|problem| {
+            anyhow::anyhow!("{} / {}: {problem}", run.experiment, measured.variant)
+        })?;
+        for twin_row in rows {
+            let row = results.push_samples(
+                &run.experiment,
+                &name(&measured.variant, &twin_row),
+                twin_row.samples.clone(),
+                Some(twin_row.cpu_samples.clone()),
+            );
+            for (key, value) in &twin_row.columns {
+                row.with(key, value.clone());
+            }
+        }
+    }
+    Ok(results)
+}
+
 /// A directory of our own under the system's temporary directory, removed
 /// with everything in it when dropped.
 struct TempDir(PathBuf);
@@ -598,6 +750,83 @@ impl Drop for TempDir {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn results_beside_put_twin_rows_next_to_rust_rows() {
+        use crate::bench::{Measured, Method, Run};
+        use crate::timing::Measurement;
+        let twin = |wall: f64| {
+            Document::parse(&format!(
+                r#"{{"interpreter": {{"implementation": "CPython", "version": "3.11.7",
+                     "executable": "/usr/bin/python3", "free_threaded_build": false,
+                     "gil_enabled": null, "switch_interval": 0.005, "cpu_count": 2,
+                     "process_cpu_count": null, "build": "3.11.7"}},
+                   "rounds": 1, "scale": 0.1,
+                   "rows": [{{"experiment": "e", "variant": "pow()", "samples": [{wall}],
+                              "cpu_samples": [{wall}], "started": [0.0], "numbers": 10}}]}}"#
+            ))
+        };
+        let second = |ms: u64| Measurement {
+            wall: Duration::from_millis(ms),
+            cpu: Duration::from_millis(ms),
+        };
+        let run: Run<Round<u64>> = Run {
+            experiment: "powersum".into(),
+            method: Method {
+                rounds: 2,
+                cores: 2,
+                calibrations: Vec::new(),
+                steal: None,
+            },
+            measured: vec![
+                Measured {
+                    variant: "Rust".into(),
+                    samples: vec![second(100), second(110)],
+                    values: vec![Round::Rust(7), Round::Rust(7)],
+                },
+                Measured {
+                    variant: "CPython".into(),
+                    // The bench's own timing includes the interpreter's start: not used.
+                    samples: vec![second(5000), second(5000)],
+                    values: vec![
+                        Round::Twin(Ok(twin(3.0).unwrap())),
+                        Round::Twin(Ok(twin(3.2).unwrap())),
+                    ],
+                },
+            ],
+        };
+        let results =
+            results_beside(&run, |variant, row| format!("{variant}, {}", row.variant)).unwrap();
+        let rust = results.get("powersum", "Rust").unwrap();
+        assert_eq!(rust.samples.as_deref(), Some(&[0.1, 0.11][..]));
+        let python = results.get("powersum", "CPython, pow()").unwrap();
+        assert_eq!(python.samples.as_deref(), Some(&[3.0, 3.2][..]));
+        assert_eq!(python.extra["numbers"], 10);
+        assert_eq!(results.method().unwrap().rounds, 2);
+    }
+
+    #[test]
+    fn rows_over_rounds_gathers_one_sample_per_run() {
+        let document = |wall: f64, lost: u64| {
+            Document::parse(&format!(
+                r#"{{"interpreter": {{"implementation": "CPython", "version": "3.11.7",
+                     "executable": "/usr/bin/python3", "free_threaded_build": false,
+                     "gil_enabled": null, "switch_interval": 0.005, "cpu_count": 2,
+                     "process_cpu_count": null, "build": "3.11.7"}},
+                   "rounds": 1, "scale": 0.1,
+                   "rows": [{{"experiment": "e", "variant": "v", "samples": [{wall}],
+                              "cpu_samples": [{wall}], "started": [0.0],
+                              "threads": 2, "lost": [{lost}]}}]}}"#
+            ))
+            .unwrap()
+        };
+        let rows = rows_over_rounds(&[document(1.0, 3), document(2.0, 4)]).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].samples, [1.0, 2.0]);
+        assert_eq!(rows[0].columns["threads"], 2);
+        assert_eq!(rows[0].columns["lost"], serde_json::json!([3, 4]));
+        assert!(rows_over_rounds(&[]).is_err());
+    }
 
     /// How long a test's twin may take before the test counts it as hung.
     const GENEROUS: Duration = Duration::from_secs(120);

@@ -505,6 +505,50 @@ impl Results {
     }
 }
 
+impl Results {
+    /// Like [`Results::to_text`], but with one table per experiment (in the
+    /// order the experiments first appear, each after a line naming its
+    /// experiment, a blank line between them)
+    /// instead of one table with an `experiment` column: narrower tables
+    /// for a run that measures several experiments, and each table only
+    /// has the columns its own rows use. The transcript check accepts this
+    /// rendering ([`crate::transcript::check_rendering`]).
+    pub fn to_text_per_experiment(&self) -> String {
+        let mut experiments: Vec<&str> = Vec::new();
+        for row in &self.rows {
+            if !experiments.contains(&row.experiment.as_str()) {
+                experiments.push(&row.experiment);
+            }
+        }
+        let text = self.to_text();
+        if experiments.len() < 2 {
+            return text;
+        }
+        let tables: Vec<String> = experiments
+            .iter()
+            .map(|experiment| {
+                let rows = self.rows.iter().filter(|r| r.experiment == *experiment);
+                let table = Results::from_rows(rows.cloned().collect()).to_table();
+                format!("{experiment}:\n{table}")
+            })
+            .collect();
+        text.replacen(&self.to_table(), &tables.join("\n"), 1)
+    }
+
+    /// [`Results::print`] with [`Results::to_text_per_experiment`] as the text.
+    pub fn print_per_experiment(&self, common: &Common) -> Result<()> {
+        if common.json {
+            println!("{}", self.to_json());
+        } else {
+            print!("{}", self.to_text_per_experiment());
+        }
+        if let Some(path) = &common.json_out {
+            self.document().write(path)?;
+        }
+        Ok(())
+    }
+}
+
 /// How a line naming a ceiling violation starts (the transcript check leaves
 /// such lines out of its comparison: they come and go with the noise of a
 /// small rerun; the committed sidecars are checked for them instead).
@@ -891,6 +935,28 @@ pub fn read_tables(text: &str) -> Vec<Table> {
 mod tests {
     use super::*;
     use crate::bench::Ceiling;
+
+    #[test]
+    fn per_experiment_text_has_one_table_per_experiment_and_checks_as_a_rendering() {
+        let mut results = Results::new();
+        results
+            .push("weather", "Rust", Duration::from_secs(6))
+            .with("requests", 3);
+        results.push("powersum", "Rust", Duration::from_millis(120));
+        results.push("powersum", "CPython", Duration::from_secs(3));
+        let text = results.to_text_per_experiment();
+        let tables = read_tables(&text);
+        assert_eq!(tables.len(), 2, "{text}");
+        assert_eq!(tables[0].header, ["variant", "wall", "requests"]);
+        assert_eq!(tables[1].header, ["variant", "wall"]);
+        assert_eq!(tables[1].rows.len(), 2);
+        assert!(text.contains("weather:\n| variant"), "{text}");
+        assert!(text.contains("\n\npowersum:\n| variant"), "{text}");
+        crate::transcript::check_rendering(&text, &results.document()).unwrap();
+        // One experiment: the same as to_text.
+        let one = Results::from_rows(results.rows()[1..].to_vec());
+        assert_eq!(one.to_text_per_experiment(), one.to_text());
+    }
 
     fn sample() -> Results {
         let mut results = Results::new();

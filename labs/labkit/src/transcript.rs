@@ -584,6 +584,71 @@ pub fn check_lab_with_features(
     }
 }
 
+/// [`check_lab`] without the transcripts named in `skip` (and their
+/// sidecars): for a line that cannot be rerun on this machine, such as a
+/// Python twin's run where no `python3` is installed. The other lines are
+/// checked from a scratch copy of the lab (its `transcripts.txt` without the
+/// skipped lines, its outputs, and the sources the sidecars' digests cover).
+pub fn check_lab_except(lab: &str, bin: &Path, lab_dir: &Path, skip: &[&str]) -> Result<()> {
+    if skip.is_empty() {
+        return check_lab(lab, bin, lab_dir);
+    }
+    fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+        let Ok(entries) = std::fs::read_dir(from) else {
+            return Ok(());
+        };
+        std::fs::create_dir_all(to)?;
+        for entry in entries {
+            let entry = entry?;
+            let target = to.join(entry.file_name());
+            if entry.file_type()?.is_dir() {
+                copy_tree(&entry.path(), &target)?;
+            } else {
+                std::fs::copy(entry.path(), &target)?;
+            }
+        }
+        Ok(())
+    }
+    let scratch =
+        std::env::temp_dir().join(format!("labkit-check-except-{lab}-{}", std::process::id()));
+    let copied = (|| -> Result<()> {
+        let _ = std::fs::remove_dir_all(&scratch);
+        std::fs::create_dir_all(scratch.join("outputs"))?;
+        let skipped: Vec<String> = skip
+            .iter()
+            .flat_map(|file| [file.to_string(), sidecar_name(file)])
+            .collect();
+        let specs = std::fs::read_to_string(lab_dir.join("transcripts.txt"))?;
+        let kept: Vec<&str> = specs
+            .lines()
+            .filter(|line| {
+                let file = line.split(':').next().unwrap_or("").trim();
+                !skip.contains(&file)
+            })
+            .collect();
+        std::fs::write(scratch.join("transcripts.txt"), kept.join("\n") + "\n")?;
+        for entry in std::fs::read_dir(lab_dir.join("outputs"))? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.file_type()?.is_file() && !skipped.contains(&name) {
+                std::fs::copy(entry.path(), scratch.join("outputs").join(&name))?;
+            }
+        }
+        for dir in ["src", "python"] {
+            copy_tree(&lab_dir.join(dir), &scratch.join(dir))?;
+        }
+        if lab_dir.join("Cargo.toml").is_file() {
+            std::fs::copy(lab_dir.join("Cargo.toml"), scratch.join("Cargo.toml"))?;
+        }
+        Ok(())
+    })();
+    let checked = copied
+        .with_context(|| format!("copying {} to {}", lab_dir.display(), scratch.display()))
+        .and_then(|()| check_lab(lab, bin, &scratch));
+    let _ = std::fs::remove_dir_all(&scratch);
+    checked
+}
+
 /// Whether every transcript whose program writes a JSON document must have
 /// its sidecar. `false` while the labs' outputs are being regenerated with
 /// sidecars for the first time (a line without one is then only checked for

@@ -138,17 +138,21 @@ pub fn rayon_pool(loaves: &[Loaf], bakers: usize) -> Vec<Span> {
 // ANCHOR_END: rayon_pool
 
 // ANCHOR: cpu_pair
-/// Two equal pieces of CPU work, one after the other.
-pub fn pair_sequential(strokes: u64) -> (u64, u64) {
-    (knead(strokes), knead(strokes))
+/// Two equal pieces of CPU work, one after the other, on one new thread.
+pub fn pair_one_thread(strokes: u64) -> (u64, u64) {
+    thread::scope(|scope| {
+        let worker = scope.spawn(|| (knead(strokes), knead(strokes)));
+        worker.join().expect("the kneading thread panicked")
+    })
 }
 
-/// The same two pieces on two OS threads: the calling one and a spawned one.
-pub fn pair_threads(strokes: u64) -> (u64, u64) {
+/// The same two pieces on two new threads, one each.
+pub fn pair_two_threads(strokes: u64) -> (u64, u64) {
     thread::scope(|scope| {
-        let other = scope.spawn(|| knead(strokes));
-        let mine = knead(strokes);
-        (other.join().expect("the kneading thread panicked"), mine)
+        let first = scope.spawn(|| knead(strokes));
+        let second = scope.spawn(|| knead(strokes));
+        let first = first.join().expect("the kneading thread panicked");
+        (first, second.join().expect("the kneading thread panicked"))
     })
 }
 
@@ -200,6 +204,6 @@ pub fn main() {
     assert!(most_in_progress(&runs[1].1) > 1, "concurrent on one thread");
     assert_eq!(labkit::timeline::lanes(&runs[2].1).len(), 4);
     assert!(labkit::timeline::lanes(&runs[3].1).len() <= 2);
-    assert_eq!(pair_threads(1000), pair_sequential(1000));
-    assert_eq!(pair_rayon(1000), pair_sequential(1000));
+    assert_eq!(pair_two_threads(1000), pair_one_thread(1000));
+    assert_eq!(pair_rayon(1000), pair_one_thread(1000));
 }

@@ -122,6 +122,29 @@ pub fn child_body(loaves: u64) -> String {
 }
 // ANCHOR_END: child_body
 
+// ANCHOR: start_costs
+/// Starts `count` threads one after another, joining each before starting
+/// the next; each reports the process id and the thread id it runs with.
+pub fn start_threads(count: usize) -> Vec<(u32, thread::ThreadId)> {
+    (0..count)
+        .map(|_| {
+            let handle = thread::spawn(|| (std::process::id(), thread::current().id()));
+            handle.join().expect("an empty thread cannot panic")
+        })
+        .collect()
+}
+
+/// Starts `program` as a child process `count` times, one after another,
+/// waiting for each to end before starting the next.
+pub fn start_processes(
+    program: &Path,
+    args: &[&str],
+    count: usize,
+) -> std::io::Result<Vec<ChildRun>> {
+    (0..count).map(|_| run_child(program, args)).collect()
+}
+// ANCHOR_END: start_costs
+
 /// A small run of the listing. The lab's child is the lab itself, started
 /// again with a hidden subcommand; here the child is a shell, so that the
 /// snippet does not depend on how it was started.
@@ -146,5 +169,14 @@ pub fn main() {
         assert_eq!(child.exit_code, Some(3));
         assert_eq!(child.stdout.trim(), format!("child {}", child.pid));
         assert_ne!(child.pid, me.pid);
+        let children = start_processes(sh, &["-c", "exit 0"], 3).expect("starting sh");
+        assert!(
+            children
+                .iter()
+                .all(|c| c.exit_code == Some(0) && c.pid != me.pid)
+        );
     }
+    let threads = start_threads(3);
+    assert!(threads.iter().all(|(pid, _)| *pid == me.pid), "one process");
+    assert!(threads[0].1 != threads[1].1, "thread ids are never reused");
 }

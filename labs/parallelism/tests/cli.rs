@@ -8,7 +8,17 @@ const PARALLELISM: &str = env!("CARGO_BIN_EXE_parallelism");
 fn help_lists_every_experiment_and_hides_the_child() {
     let out = assert_help_mentions(
         PARALLELISM,
-        &["processes", "timeline", "preemption", "--scale", "--json"],
+        &[
+            "processes",
+            "timeline",
+            "cpu-pair",
+            "preemption",
+            "offload",
+            "python",
+            "--scale",
+            "--json",
+            "--rounds",
+        ],
     );
     assert!(
         !out.stdout.contains("child-process"),
@@ -24,6 +34,7 @@ fn bad_arguments_give_one_line_and_exit_code_2() {
     assert_usage_error(PARALLELISM, &["timeline", "--pool", "0"], "0");
     assert_usage_error(PARALLELISM, &["preemption", "--scale", "-1"], "-1");
     assert_usage_error(PARALLELISM, &["processes", "--scale", "fast"], "fast");
+    assert_usage_error(PARALLELISM, &["cpu-pair", "--rounds", "0"], "0");
     assert_usage_error(PARALLELISM, &["bake"], "bake");
 }
 
@@ -43,21 +54,50 @@ fn the_child_process_ends_with_the_exit_code_it_is_given() {
 
 #[test]
 fn json_rows_report_each_experiment_and_the_speedups() {
-    let rows = json_rows(PARALLELISM, &["processes", "--json"]);
-    let codes: Vec<i64> = rows
-        .iter()
-        .map(|row| row["exit code"].as_i64().unwrap())
-        .collect();
-    assert_eq!(codes, [0, 3]);
+    let out = run(PARALLELISM, &["processes", "--json"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let facts: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let pid = &facts["pid"];
+    assert_eq!(
+        facts["helper"]["pid"], *pid,
+        "a thread shares its process's id"
+    );
+    let children = facts["children"].as_array().unwrap();
+    assert_eq!(children.len(), 2);
+    for child in children {
+        assert_ne!(child["pid"], *pid, "a child has a process of its own");
+        let said = child["said"].as_str().unwrap();
+        assert!(said.contains(&format!("parent pid {pid}")), "{said}");
+    }
 
-    let rows = json_rows(PARALLELISM, &["preemption", "--scale", "0.01", "--json"]);
-    assert_eq!(rows.len(), 3);
-    assert!(rows.iter().all(|row| row["experiment"] == "preemption"));
+    for (experiment, count) in [("preemption", 3), ("offload", 2)] {
+        let rows = json_rows(
+            PARALLELISM,
+            &[experiment, "--scale", "0.01", "--rounds", "2", "--json"],
+        );
+        assert_eq!(rows.len(), count);
+        assert!(rows.iter().all(|row| row["experiment"] == experiment));
+        assert!(
+            rows.iter()
+                .all(|row| row["samples"].as_array().map(Vec::len) == Some(2))
+        );
+    }
+
+    let rows = json_rows(
+        PARALLELISM,
+        &["cpu-pair", "--scale", "0.01", "--rounds", "2", "--json"],
+    );
+    let variants: Vec<&str> = rows.iter().filter_map(|r| r["variant"].as_str()).collect();
+    assert_eq!(variants, ["1 thread", "2 threads", "rayon::join"]);
+    for row in &rows[1..] {
+        assert_eq!(row["baseline"], "1 thread");
+        assert!(row["ceiling"].as_f64().unwrap() >= 1.0, "{row}");
+    }
 
     let dir = tempfile::tempdir().unwrap();
     let out = labkit::transcript::run_bounded(
         std::path::Path::new(PARALLELISM),
-        &["timeline", "--scale", "0.01", "--json"].map(String::from),
+        &["timeline", "--scale", "0.01", "--rounds", "2", "--json"].map(String::from),
         &[(labkit::transcript::OUTPUT_DIR_ENV, dir.path())],
         std::time::Duration::from_secs(120),
     )
@@ -73,20 +113,22 @@ fn json_rows_report_each_experiment_and_the_speedups() {
             )
         })
         .collect();
-    assert_eq!(
-        variants,
-        [
-            ("loaves", "sequential"),
-            ("loaves", "one thread (tokio)"),
-            ("loaves", "OS threads"),
-            ("loaves", "rayon pool"),
-            ("cpu pair", "sequential"),
-            ("cpu pair", "two OS threads"),
-            ("cpu pair", "rayon::join"),
-        ]
-    );
-    for row in &rows {
+    let ways = [
+        "sequential",
+        "tokio, 1 thread",
+        "4 threads",
+        "rayon, 2 threads",
+    ];
+    let expected: Vec<(&str, &str)> = ways
+        .iter()
+        .map(|way| ("loaves", *way))
+        .chain(ways.iter().map(|way| ("loaves, median round", *way)))
+        .collect();
+    assert_eq!(variants, expected);
+    for row in &rows[1..4] {
+        assert_eq!(row["baseline"], "sequential", "{row}");
         assert!(row["speedup"].as_f64().unwrap() > 0.0, "{row}");
+        assert!(row["ceiling"].as_f64().unwrap() > 1.0, "{row}");
     }
     for name in ["sequential", "one-thread", "threads", "rayon"] {
         let svg = std::fs::read_to_string(dir.path().join(format!("timeline-{name}.svg")))

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use labkit::python::{Lookup, find};
 use labkit::timeline::{check_xml, svg_lanes};
 
 fn lab() -> &'static Path {
@@ -12,7 +13,16 @@ fn lab() -> &'static Path {
 #[test]
 fn transcripts_match_the_program() {
     let bin = Path::new(env!("CARGO_BIN_EXE_parallelism"));
-    labkit::transcript::check_lab("parallelism", bin, lab()).unwrap();
+    // Without python3 the `python` run prints a shorter table: it is the
+    // one line that cannot be compared on such a machine.
+    let skip: &[&str] = match find(&["python3"]).remove(0) {
+        Lookup::Found { .. } => &[],
+        _ => {
+            eprintln!("python3 is not installed here: python.txt is not checked");
+            &["python.txt"]
+        }
+    };
+    labkit::transcript::check_lab_except("parallelism", bin, lab(), skip).unwrap();
 }
 
 #[test]
