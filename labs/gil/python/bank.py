@@ -25,7 +25,7 @@ import twinkit  # noqa: E402
 
 WITHDRAWALS = [80, 70, 50, 20]  # from a balance of 100, as in the races chapter
 PAUSE = 0.1  # seconds between the check and the act, times --scale
-FULL_BALANCE = 1_000_000  # units the "check, act" threads take one by one
+FULL_BALANCE = 2_000_000  # units the "check, act" threads take one by one
 
 
 class Account:

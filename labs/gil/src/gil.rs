@@ -101,18 +101,9 @@ impl Gil {
         self.forced_switches.load(Ordering::SeqCst)
     }
 
-    /// How many times the lock has been taken.
-    pub fn switch_number(&self) -> u64 {
-        *self.switch_number.lock()
-    }
-
     /// How many threads are waiting for the lock.
     pub fn waiting(&self) -> usize {
         self.waiting.load(Ordering::SeqCst)
-    }
-
-    pub fn switch_interval(&self) -> Duration {
-        self.switch_interval
     }
 }
 

@@ -36,8 +36,11 @@ pub fn run(common: &Common, args: &Args) -> Result<()> {
     let countdown = common.scale.count(FULL_COUNTDOWN);
     let requests = args.requests;
     common.say(format!(
-        "{requests} requests that wait {} each, beside one thread counting down from {countdown}, all under one GIL.",
+        "{requests} requests that wait {} each under one GIL: alone, then beside a thread",
         format_duration(latency)
+    ));
+    common.say(format!(
+        "counting down from {countdown}, with each switch interval. slowest: the slowest request."
     ));
     let beside = |switch: Duration, steps: u64| {
         move || {
@@ -49,10 +52,10 @@ pub fn run(common: &Common, args: &Args) -> Result<()> {
     };
     let default = Gil::DEFAULT_SWITCH_INTERVAL;
     let mut bench = Bench::new("convoy", common);
-    bench.variant("requests alone", beside(default, 0));
+    bench.variant("alone", beside(default, 0));
     for &ms in &args.switch_ms {
         let switch = Duration::from_millis(ms);
-        let name = format!("beside a countdown, {} switch", format_duration(switch));
+        let name = format!("{} switch", format_duration(switch));
         bench.variant(&name, beside(switch, countdown));
     }
     let run = bench.run(|variant, &(slowest, counted, steps)| {
@@ -64,7 +67,7 @@ pub fn run(common: &Common, args: &Args) -> Result<()> {
     let results = run.results_with(|measured, row| {
         let slowest: Vec<f64> = measured.values.iter().map(|v| v.0.as_secs_f64()).collect();
         let s = spread(&slowest);
-        row.with("slowest request, ms", s.median * 1e3)
+        row.with("slowest, ms", s.median * 1e3)
             .with(
                 "range, ms",
                 format!("{:.1}–{:.1}", s.min * 1e3, s.max * 1e3),

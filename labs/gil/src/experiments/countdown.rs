@@ -43,7 +43,7 @@ struct Counted {
 }
 
 /// `2 threads, GIL, 5.0 ms switch`.
-pub fn gil_variant(switch: Duration) -> String {
+fn gil_variant(switch: Duration) -> String {
     format!("{THREADS} threads, GIL, {} switch", format_duration(switch))
 }
 

@@ -27,7 +27,7 @@ pub struct Args {
 }
 
 /// `10 threads, GIL`.
-pub fn threads_variant(waits: u32) -> String {
+fn threads_variant(waits: u32) -> String {
     format!("{waits} threads, GIL")
 }
 
@@ -35,7 +35,7 @@ pub fn run(common: &Common, args: &Args) -> Result<()> {
     let (waits, cpu_steps) = (args.waits, args.cpu_steps);
     let latency = common.scale.duration(IO_WAIT);
     common.say(format!(
-        "{waits} blocking waits of {}, the GIL held only around {cpu_steps} countdown steps before and after each.",
+        "{waits} blocking waits of {}, the GIL held for {cpu_steps} countdown steps before and after each.",
         format_duration(latency)
     ));
     let gil = Gil::new(Gil::DEFAULT_SWITCH_INTERVAL);

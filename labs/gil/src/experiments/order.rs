@@ -25,7 +25,7 @@ pub fn run(common: &Common, args: &Args) -> Result<()> {
     let interpreters = twins::interpreters(common, &args.python);
     let naps: Vec<String> = TASKS.iter().map(u64::to_string).collect();
     common.say(format!(
-        "Four tasks that nap {} ms (times the scale); each row's order is the order of their results.",
+        "Four tasks nap {} ms (times the scale); each row shows the order of their results.",
         naps.join(", ")
     ));
     let timeout = twins::twin_timeout(common);

@@ -33,9 +33,9 @@ pub enum Workload {
 pub struct Args {
     #[command(flatten)]
     python: PythonArgs,
-    /// Run only this workload (repeat it for several; default: all three).
-    #[arg(long, value_enum)]
-    only: Vec<Workload>,
+    /// The workloads to run (default: all three).
+    #[arg(value_enum)]
+    workloads: Vec<Workload>,
     /// fib's n for CPython and the Rust rows beside it, before --scale moves
     /// it (CPython takes seconds for fib(35) and fib(36)).
     #[arg(long, default_value_t = 35, allow_negative_numbers = true,
@@ -63,7 +63,7 @@ struct Sizes {
 
 pub fn run(common: &Common, args: &Args) -> Result<()> {
     let interpreters = twins::interpreters(common, &args.python);
-    let mut workloads = args.only.clone();
+    let mut workloads = args.workloads.clone();
     if workloads.is_empty() {
         workloads = vec![Workload::Countdown, Workload::Fib, Workload::Io];
     }
@@ -82,10 +82,8 @@ pub fn run(common: &Common, args: &Args) -> Result<()> {
             Workload::Io => format!("io: {WAITS} waits of {}", format_duration(sizes.latency)),
         });
     }
-    common.say(
-        "Each round runs every variant once: each twin in a new interpreter process, timed by \
-         the twin around its work only; then the Rust variants.",
-    );
+    common.say("Each round runs every variant once: each twin in a new interpreter process,");
+    common.say("timed by the twin around its work only; then the Rust variants.");
     let timeout = twins::twin_timeout(common);
     let mut bench: Bench<Outcome> = Bench::new("python", common);
     for &workload in &workloads {
@@ -291,13 +289,17 @@ fn cost_of_free_threading(
         };
         let (free_label, gil_label) = (free.label(), with_gil.label());
         let experiment = format!("{name}, 1 thread: {free_label} against {gil_label}");
-        for label in [&gil_label, &free_label] {
+        // The rows are named by version, `3.13.5t` against `3.13.5`: the
+        // table's name says which build each is.
+        let free_name = format!("{}t", free.facts.version);
+        let gil_name = with_gil.facts.version.clone();
+        for (label, variant) in [(&gil_label, &gil_name), (&free_label, &free_name)] {
             let row = results
                 .get(&format!("{name}: {label}"), "1 thread")
                 .cloned();
             if let Some(row) = row {
                 let samples = row.samples.clone().unwrap_or_default();
-                results.push_samples(&experiment, label, samples, row.cpu_samples.clone());
+                results.push_samples(&experiment, variant, samples, row.cpu_samples.clone());
             }
         }
         let same_work = Ceiling::new(
@@ -305,10 +307,10 @@ fn cost_of_free_threading(
             "the same work on one thread: a build without the GIL has no more cores to use",
         )
         .with_tolerance(0.1);
-        if results.get(&experiment, &gil_label).is_some()
-            && results.get(&experiment, &free_label).is_some()
+        if results.get(&experiment, &gil_name).is_some()
+            && results.get(&experiment, &free_name).is_some()
         {
-            results.paired_speedup(&experiment, &free_label, &gil_label, &same_work)?;
+            results.paired_speedup(&experiment, &free_name, &gil_name, &same_work)?;
         }
     }
     Ok(())

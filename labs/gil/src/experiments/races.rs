@@ -1,8 +1,9 @@
 //! `gil races`: what free-threading changes for races. The lost-update
 //! counter and the check-then-act bank with every CPython found (or named),
 //! and Rust's counter (atomic, and behind a lock) beside them, in the same
-//! interleaved rounds. Tables show what was lost or overpaid each round:
-//! the median, and the least and most.
+//! interleaved rounds. Tables show what was lost or overpaid: the value of
+//! every round when they all agree, else the median with the least and most
+//! in brackets.
 
 use anyhow::Result;
 use labkit::bench::spread;
@@ -35,10 +36,8 @@ pub fn run(common: &Common, args: &Args) -> Result<()> {
     common.say(format!(
         "counter: {threads} threads add 1 to one counter, {times} times each ({increments} in all)."
     ));
-    common.say(
-        "bank: 4 withdrawals (80, 70, 50, 20) from 100 that check, pause, act; \
-         then 4 threads that take 1 at a time until the balance is 0.",
-    );
+    common.say("bank: 4 withdrawals (80, 70, 50, 20) from 100 that check, pause, act;");
+    common.say("      then 4 threads that take 1 at a time until the balance is 0.");
     let timeout = twins::twin_timeout(common);
     let scale = common.scale.factor().to_string();
     let mut bench: Bench<Outcome> = Bench::new("races", common);
@@ -96,18 +95,21 @@ pub fn run(common: &Common, args: &Args) -> Result<()> {
     results.print_by_experiment(common)
 }
 
-/// A column measured each round, shown as its median and its least and most
-/// (`lost` and `lost, min–max`); nothing when the row has no such column.
+/// A column measured each round: its value when every round agrees
+/// (`-120`), else the median with the least and most (`734392 (0–1127281)`);
+/// nothing when the row has no such column.
 fn per_round(row: &mut Row, gathered: &Gathered, column: &str) {
     let values = gathered.numbers(column);
     if values.is_empty() {
         return;
     }
     let s = spread(&values);
-    row.with(column, whole(s.median)).with(
-        &format!("{column}, min–max"),
-        format!("{}–{}", s.min, s.max),
-    );
+    if s.min == s.max {
+        row.with(column, whole(s.median));
+    } else {
+        let median = whole(s.median);
+        row.with(column, format!("{median} ({}–{})", s.min, s.max));
+    }
 }
 
 /// A count as a whole number when it is one (the median of an even number

@@ -29,8 +29,9 @@ fn count_down_through_memory(n: u64) -> u64 {
 pub fn run(common: &Common, args: &Args) -> Result<()> {
     let n = common.scale.count(args.numbers);
     common.say(format!(
-        "Counting down from {n} on one thread, two ways: a round trip through memory per step, and the lab's step (xor, multiply, rotate in registers)."
+        "Counting down from {n} on one thread, two ways: a round trip through memory per step,"
     ));
+    common.say("and the lab's step (xor, multiply, rotate in registers).");
     let on_a_thread = |count: fn(u64) -> u64| {
         move || std::thread::scope(|s| s.spawn(move || count(n)).join().unwrap())
     };

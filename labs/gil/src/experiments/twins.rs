@@ -36,9 +36,10 @@ pub const ORDER: Twin<'static> = Twin::new("order.py", include_str!("../../pytho
 #[derive(clap::Args, Debug, Clone)]
 pub struct PythonArgs {
     /// A Python interpreter to run the twins with, by name (looked up on
-    /// PATH) or path; repeat it for several. Default: every python3,
-    /// python3.13, python3.13t, python3.14 and python3.14t found on PATH.
-    #[arg(long = "python", value_name = "PATH")]
+    /// PATH) or path; repeat it, or separate several with commas. Default:
+    /// every python3, python3.13, python3.13t, python3.14 and python3.14t
+    /// found on PATH.
+    #[arg(long = "python", value_name = "PATH", value_delimiter = ',')]
     pub pythons: Vec<String>,
 }
 
