@@ -304,7 +304,7 @@ fn cost_of_free_threading(
         }
         let same_work = Ceiling::new(
             1.0,
-            "the same work on one thread: a build without the GIL has no more cores to use",
+            "one thread either way, so no more cores to use",
         )
         .with_tolerance(0.1);
         if results.get(&experiment, &gil_name).is_some()
