@@ -302,11 +302,8 @@ fn cost_of_free_threading(
                 results.push_samples(&experiment, variant, samples, row.cpu_samples.clone());
             }
         }
-        let same_work = Ceiling::new(
-            1.0,
-            "one thread either way, so no more cores to use",
-        )
-        .with_tolerance(0.1);
+        let same_work =
+            Ceiling::new(1.0, "one thread either way, so no more cores to use").with_tolerance(0.1);
         if results.get(&experiment, &gil_name).is_some()
             && results.get(&experiment, &free_name).is_some()
         {
