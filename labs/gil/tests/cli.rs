@@ -218,8 +218,8 @@ fn the_twin_experiments_name_each_interpreter_and_its_rows() {
         .find(|e| e.starts_with("counter: CPython 3."))
         .expect("a CPython counter table");
     let locked = document.row(Some(python_counter), "4 threads, with a lock");
-    assert_eq!(locked.extra["lost"], 0);
+    assert_eq!(locked.extra["lost"], "0 (0–0)");
     let rust = document.row(Some("counter: Rust"), "4 threads, AtomicU64");
-    assert_eq!(rust.extra["lost"], 0);
+    assert_eq!(rust.extra["lost"], "0 (0–0)");
     assert_eq!(rust.samples.as_ref().map(Vec::len), Some(2));
 }

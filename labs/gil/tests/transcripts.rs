@@ -35,12 +35,14 @@ fn pythons(spec: &Spec) -> Vec<String> {
     names
 }
 
-/// The names among `names` that do not run on this machine.
+/// The names among `names` whose rows a run here cannot have: those that
+/// do not run on this machine, and those that are the same interpreter as
+/// an earlier name (a `python3` that is `python3.13`, say).
 fn missing_here(names: &[String]) -> Vec<String> {
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     find(&names)
         .into_iter()
-        .filter(|lookup| matches!(lookup, Lookup::Missing { .. }))
+        .filter(|lookup| !matches!(lookup, Lookup::Found { .. }))
         .map(|lookup| lookup.name().to_string())
         .collect()
 }

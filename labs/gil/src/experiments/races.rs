@@ -1,16 +1,15 @@
 //! `gil races`: what free-threading changes for races. The lost-update
 //! counter and the check-then-act bank with every CPython found (or named),
 //! and Rust's counter (atomic, and behind a lock) beside them, in the same
-//! interleaved rounds. Tables show what was lost or overpaid: the value of
-//! every round when they all agree, else the median with the least and most
-//! in brackets.
+//! interleaved rounds. Tables show what was lost, overdrawn or overpaid:
+//! the median round's count with the least and most in brackets.
 
 use anyhow::Result;
 use labkit::bench::spread;
 use labkit::{Bench, Common, Row};
 use serde_json::{Map, Value};
 
-use super::twins::{self, Gathered, Outcome, PythonArgs, rust_variant};
+use super::twins::{self, Outcome, PythonArgs, rust_variant};
 use crate::counter;
 
 #[derive(clap::Args, Debug)]
@@ -88,28 +87,31 @@ pub fn run(common: &Common, args: &Args) -> Result<()> {
     let mut results = twins::results_of(&run);
     for row in twins::gather(&run, &interpreters) {
         let pushed = results.push_samples(&row.experiment, &row.variant, row.samples.clone(), None);
-        for column in ["lost", "balance", "overpaid"] {
-            per_round(pushed, &row, column);
-        }
+        per_round(pushed, "lost", row.numbers("lost"));
+        // A balance below 0 is what the bank overdrew: shown as a count,
+        // never negative.
+        let overdrawn = row
+            .numbers("balance")
+            .iter()
+            .map(|b| if *b < 0.0 { -b } else { 0.0 })
+            .collect();
+        per_round(pushed, "overdrawn", overdrawn);
+        per_round(pushed, "overpaid", row.numbers("overpaid"));
     }
     results.print_by_experiment(common)
 }
 
-/// A column measured each round: its value when every round agrees
-/// (`-120`), else the median with the least and most (`734392 (0–1127281)`);
-/// nothing when the row has no such column.
-fn per_round(row: &mut Row, gathered: &Gathered, column: &str) {
-    let values = gathered.numbers(column);
+/// A column measured each round, as its median with the least and most in
+/// brackets (`734392 (0–1127281)`, `0 (0–0)`: the same shape whatever the
+/// race did, so the transcript check can compare it); nothing when the row
+/// has no such column.
+fn per_round(row: &mut Row, column: &str, values: Vec<f64>) {
     if values.is_empty() {
         return;
     }
     let s = spread(&values);
-    if s.min == s.max {
-        row.with(column, whole(s.median));
-    } else {
-        let median = whole(s.median);
-        row.with(column, format!("{median} ({}–{})", s.min, s.max));
-    }
+    let median = whole(s.median);
+    row.with(column, format!("{median} ({}–{})", s.min, s.max));
 }
 
 /// A count as a whole number when it is one (the median of an even number

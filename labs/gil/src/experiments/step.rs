@@ -38,13 +38,10 @@ pub fn run(common: &Common, args: &Args) -> Result<()> {
     let mut bench = Bench::new("step", common);
     bench
         .variant(
-            "through memory: black_box(left) - 1",
+            "memory: black_box(left) - 1",
             on_a_thread(count_down_through_memory),
         )
-        .variant(
-            "in registers: the lab's count_down",
-            on_a_thread(lock::count_down),
-        );
+        .variant("registers: count_down", on_a_thread(lock::count_down));
     let run = bench.run(|variant, counted| {
         ensure!(*counted == n, "{variant} counted {counted} of {n}");
         Ok(())
