@@ -1,5 +1,8 @@
 //! The numbers the chapter quotes hold in the committed outputs.
 //!
+//! Longer than 300 lines because the chapter makes that many claims: one
+//! test per section, each quoting the sentences it checks.
+//!
 //! The outputs are made at the book's sizes; these tests read them back, so
 //! prose, transcript and claim cannot drift apart. Every experiment is
 //! measured with labkit's method, and read from its JSON sidecar: exact
