@@ -1,43 +1,67 @@
-# The CPython twin of `gil countdown`: count down from N on one thread, then
-# share the same countdown between two threads. Under the GIL only one of
-# them runs Python bytecode at a time. Last, the two threads again with the
-# GIL handed over every TINY seconds instead of every 5 ms.
+# The CPython twin of `gil countdown`: the Python material's
+# `while n > 0: n -= 1`, on one thread, then shared between two. Under the
+# GIL only one of them runs bytecode at a time; on a free-threaded build
+# (python3.13t, python3.14t) they run at once. With the GIL on, the two
+# threads run once more with a tiny switch interval. `gil python` runs this
+# twin with each interpreter it finds; run it by hand with any of them:
 #
-#     python3 countdown.py 500000000 0.000005
+#     python3.13t labs/gil/python/countdown.py --rounds 3 --scale 0.2
 #
-# Prints one JSON object per line, which `gil python` reads.
-import json
-import platform
+# Prints one JSON document (see labs/labkit/python/twinkit.py).
+import os
 import sys
 import threading
-import time
+
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "labkit", "python"))
+import twinkit  # noqa: E402
+
+FULL = 500_000_000  # the Python material's countdown
 
 
+# ANCHOR: countdown
 def count_down(n):
     while n > 0:
         n -= 1
+    return n
 
 
 def on_threads(parts):
-    threads = [threading.Thread(target=count_down, args=(part,)) for part in parts]
+    left = [None] * len(parts)
+
+    def work(i):
+        left[i] = count_down(parts[i])
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(parts))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return left
+# ANCHOR_END: countdown
 
 
-def report(variant, work):
-    wall, cpu = time.perf_counter(), time.process_time()
-    work()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print(json.dumps({"variant": variant, "wall_seconds": wall, "cpu_seconds": cpu}))
+def with_switch_interval(seconds, work):
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        return work()
+    finally:
+        sys.setswitchinterval(before)
 
 
 if __name__ == "__main__":
-    n, tiny = int(sys.argv[1]), float(sys.argv[2])
-    print(json.dumps({"python": platform.python_version(),
-                      "switch_interval": sys.getswitchinterval()}))
-    report("1 thread", lambda: count_down(n))
-    report("2 threads", lambda: on_threads([n // 2, n - n // 2]))
-    sys.setswitchinterval(tiny)
-    report(f"2 threads, {tiny * 1e6:.1f} µs switch", lambda: on_threads([n // 2, n - n // 2]))
+    args = twinkit.arguments(
+        "Count down from N on one thread, then on two.",
+        add=lambda parser: parser.add_argument(
+            "--tiny-switch", type=twinkit.positive_float, default=5e-6,
+            help="the tiny switch interval the GIL-bound threads also try, in seconds (default 5e-6)"))
+    n = twinkit.scaled(FULL, args.scale)
+    halves = [n // 2, n - n // 2]
+    countdown = twinkit.Experiment("countdown")
+    countdown.variant("1 thread", lambda: count_down(n), check=lambda left: left == 0)
+    countdown.variant("2 threads", lambda: on_threads(halves), check=lambda left: left == [0, 0])
+    if twinkit.interpreter()["gil_enabled"] is not False:  # a switch interval means nothing without a GIL
+        countdown.variant(f"2 threads, {args.tiny_switch * 1e6:.1f} µs switch",
+                          lambda: with_switch_interval(args.tiny_switch, lambda: on_threads(halves)),
+                          check=lambda left: left == [0, 0])
+    twinkit.main(countdown, args)

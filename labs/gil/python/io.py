@@ -1,25 +1,26 @@
-# The CPython twin of `gil io`: ten blocking waits one after another, then
-# on ten threads. time.sleep releases the GIL while it waits.
+# The CPython twin of `gil io`: blocking waits one after another, then each
+# on a thread of its own. time.sleep releases the GIL while it waits. By hand:
 #
-#     python3 io.py 10 1.0
+#     python3 labs/gil/python/io.py --rounds 3 --scale 0.2
 #
-# Prints one JSON object per line, which `gil python` reads.
-import json
-import platform
+# Prints one JSON document (see labs/labkit/python/twinkit.py).
+import os
 import sys
 import threading
 import time
 
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "labkit", "python"))
+import twinkit  # noqa: E402
 
+
+# ANCHOR: io
 def wait_for_io(seconds):
-    time.sleep(seconds)
+    time.sleep(seconds)  # the GIL is released while it waits
+    return 1
 
 
-def report(variant, work):
-    wall, cpu = time.perf_counter(), time.process_time()
-    work()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print(json.dumps({"variant": variant, "wall_seconds": wall, "cpu_seconds": cpu}))
+def in_sequence(waits, seconds):
+    return sum(wait_for_io(seconds) for _ in range(waits))
 
 
 def on_threads(waits, seconds):
@@ -28,11 +29,18 @@ def on_threads(waits, seconds):
         thread.start()
     for thread in threads:
         thread.join()
+    return len(threads)
+# ANCHOR_END: io
 
 
 if __name__ == "__main__":
-    waits, seconds = int(sys.argv[1]), float(sys.argv[2])
-    print(json.dumps({"python": platform.python_version(),
-                      "switch_interval": sys.getswitchinterval()}))
-    report("sequential", lambda: [wait_for_io(seconds) for _ in range(waits)])
-    report(f"{waits} threads", lambda: on_threads(waits, seconds))
+    args = twinkit.arguments(
+        "Blocking waits of 1 s (times --scale), one after another, then on threads.",
+        add=lambda parser: parser.add_argument(
+            "--waits", type=twinkit.positive_int, default=10, help="how many waits (default 10)"))
+    seconds = 1.0 * args.scale
+    io = twinkit.Experiment("io")
+    io.variant("sequential", lambda: in_sequence(args.waits, seconds), check=lambda done: done == args.waits)
+    io.variant(f"{args.waits} threads", lambda: on_threads(args.waits, seconds),
+               check=lambda done: done == args.waits)
+    twinkit.main(io, args)

@@ -1,9 +1,10 @@
 # Lost updates on a shared counter: threads each add 1 to the same integer
-# N times with `counter.value += 1`, first without a lock, then with one. That is a read, an add and a
-# write; another thread's write in between is lost. Under the GIL a thread
-# is switched out only between certain bytecodes, so losses are rare or
-# absent; on a free-threaded build the threads truly overlap. Rust refuses
-# this program at compile time (see the races chapter). Run it by hand:
+# N times with `counter.value += 1`, first without a lock, then with one.
+# That is a read, an add and a write; another thread's write in between is
+# lost. Under the GIL a thread is switched out only between certain
+# bytecodes, so losses are rare or absent; on a free-threaded build the
+# threads truly overlap. Rust refuses this program at compile time (see the
+# races chapter). Run it by hand:
 #
 #     python3.13t labs/gil/python/lost_updates.py --rounds 3 --scale 0.1
 #
@@ -22,15 +23,17 @@ class Counter:
     value = 0
 
 
+# ANCHOR: add
 def add(counter, times):
     for _ in range(times):
-        counter.value += 1
+        counter.value += 1  # read, add, write: three steps
 
 
 def add_locked(counter, times, lock):
     for _ in range(times):
         with lock:
             counter.value += 1
+# ANCHOR_END: add
 
 
 def race(threads, times, lock=None):
@@ -51,7 +54,7 @@ if __name__ == "__main__":
         add=lambda parser: parser.add_argument(
             "--threads", type=twinkit.positive_int, default=4, help="how many threads share the counter (default 4)"))
     total = twinkit.scaled(FULL, args.scale)
-    counting = twinkit.Experiment("shared counter")
+    counting = twinkit.Experiment("counter")
     times = total // args.threads
     increments = args.threads * times
     counting.variant(f"{args.threads} threads", lambda: race(args.threads, times),

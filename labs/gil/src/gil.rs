@@ -3,6 +3,11 @@
 // A module of the `gil` lab and a complete program the book compiles and
 // runs on its own (see `main` at the bottom): it uses `std`, `parking_lot`
 // and `rayon` only.
+//
+// Why one file of about 400 lines: the book compiles a listing as one
+// program, and every experiment of the chapter runs under the `Gil` defined
+// here, so the type and the experiments (nine cells of the chapter) live
+// together.
 
 extern crate parking_lot;
 extern crate rayon;
@@ -16,28 +21,9 @@ use parking_lot::{Condvar, Mutex, MutexGuard};
 use rayon::prelude::*;
 
 // ANCHOR: gil_type
-/// A global interpreter lock: one thread at a time may run "bytecode".
-///
-/// The design follows CPython's (`Python/ceval_gil.c`):
-///
-/// - A thread that wants the lock waits for at most one *switch interval*
-///   (CPython's default is 5 ms, `sys.setswitchinterval`). If the lock has
-///   not changed hands by then, it raises `drop_request`: "your time is up".
-/// - The holder checks `drop_request` between slices of bytecode (CPython
-///   checks its "eval breaker" at loop back-edges and calls). Seeing it, the
-///   holder hands the lock over *fairly*: `unlock_fair` passes it straight to
-///   the thread that has waited longest, instead of letting the holder grab
-///   it back in the next nanosecond, and the holder then waits until the
-///   other thread really has it, asleep on a condition variable
-///   (CPython's `FORCE_SWITCHING`).
-/// - A blocking call (I/O, `sleep`) releases the lock for as long as it
-///   waits, so other threads run meanwhile.
-///
-/// A fair hand-over costs a wake-up of the other thread (microseconds), so
-/// the switch interval decides the price: every 5 ms it is noise, every few
-/// microseconds it is most of the time. And a thread coming back from I/O
-/// may have to wait a whole interval behind a CPU-bound holder before it is
-/// let in again: the "convoy effect".
+/// A global interpreter lock, following CPython's `Python/ceval_gil.c`:
+/// one thread at a time may run "bytecode"; a waiter asks the holder to let
+/// go after a switch interval; the holder hands over fairly.
 pub struct Gil {
     lock: Mutex<()>,
     switch_interval: Duration,
@@ -115,25 +101,18 @@ impl Gil {
         self.forced_switches.load(Ordering::SeqCst)
     }
 
-    /// How many times the lock has been taken.
-    pub fn switch_number(&self) -> u64 {
-        *self.switch_number.lock()
-    }
-
     /// How many threads are waiting for the lock.
     pub fn waiting(&self) -> usize {
         self.waiting.load(Ordering::SeqCst)
-    }
-
-    pub fn switch_interval(&self) -> Duration {
-        self.switch_interval
     }
 }
 
 // ANCHOR: gil_held
 impl GilHeld<'_> {
     /// Called between two slices of bytecode: if a waiting thread has asked
-    /// for the lock, hand it over. One relaxed load when nobody asked.
+    /// for the lock, hand it over. `Relaxed` is enough for this look: the
+    /// flag carries no data; what the hand-over reads, it reads under the
+    /// mutexes, which synchronise on their own.
     #[inline]
     pub fn between_slices(&mut self) {
         if self.gil.drop_request.load(Ordering::Relaxed) {

@@ -44,42 +44,6 @@ impl ChildGuard {
         command.spawn().map(ChildGuard)
     }
 
-    /// Runs `read` (which reads the child's output) on a thread of its own
-    /// and waits at most `patience` for its answer. A child that has not
-    /// answered by then is killed, which closes its pipes and ends the read.
-    pub fn read_within<T: Send + 'static>(
-        &mut self,
-        patience: Duration,
-        read: impl FnOnce() -> io::Result<T> + Send + 'static,
-    ) -> io::Result<T> {
-        let (answer, answered) = mpsc::channel();
-        thread::spawn(move || answer.send(read()));
-        answered.recv_timeout(patience).unwrap_or_else(|_| {
-            self.stop();
-            Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                format!("the child did not answer within {patience:?} and was killed"),
-            ))
-        })
-    }
-
-    /// Waits at most `patience` for the child to exit; then kills it.
-    pub fn wait_within(mut self, patience: Duration) -> io::Result<ExitStatus> {
-        let (deadline, mut nap) = (Instant::now() + patience, Duration::from_micros(50));
-        while Instant::now() < deadline {
-            if let Some(status) = self.0.try_wait()? {
-                return Ok(status);
-            }
-            thread::sleep(nap);
-            nap = (nap * 2).min(Duration::from_millis(10));
-        }
-        self.stop();
-        Err(io::Error::new(
-            io::ErrorKind::TimedOut,
-            format!("the child did not exit within {patience:?} and was killed"),
-        ))
-    }
-
     fn stop(&mut self) {
         let _ = self.0.kill(); // fails only if it has exited already
         let _ = self.0.wait(); // reap it
@@ -94,6 +58,42 @@ impl Drop for ChildGuard {
     }
 }
 // ANCHOR_END: reaper
+
+// ANCHOR: reaper_wait
+impl ChildGuard {
+    /// Runs `read` (which reads the child's output) on a thread of its own
+    /// and waits at most `patience` for its answer. A child that has not
+    /// answered by then is killed, which closes its pipes and ends the read.
+    pub fn read_within<T: Send + 'static>(
+        &mut self,
+        patience: Duration,
+        read: impl FnOnce() -> io::Result<T> + Send + 'static,
+    ) -> io::Result<T> {
+        let (answer, answered) = mpsc::channel();
+        thread::spawn(move || answer.send(read()));
+        answered.recv_timeout(patience).unwrap_or_else(|_| {
+            self.stop();
+            let message = format!("the child did not answer within {patience:?} and was killed");
+            Err(io::Error::new(io::ErrorKind::TimedOut, message))
+        })
+    }
+
+    /// Waits at most `patience` for the child to exit; then kills it.
+    pub fn wait_within(mut self, patience: Duration) -> io::Result<ExitStatus> {
+        let (deadline, mut nap) = (Instant::now() + patience, Duration::from_micros(50));
+        while Instant::now() < deadline {
+            if let Some(status) = self.0.try_wait()? {
+                return Ok(status);
+            }
+            thread::sleep(nap);
+            nap = (nap * 2).min(Duration::from_millis(10));
+        }
+        self.stop();
+        let message = format!("the child did not exit within {patience:?} and was killed");
+        Err(io::Error::new(io::ErrorKind::TimedOut, message))
+    }
+}
+// ANCHOR_END: reaper_wait
 
 impl Deref for ChildGuard {
     type Target = Child;
@@ -134,7 +134,7 @@ pub fn say_hello_to_parent() -> io::Result<()> {
 }
 // ANCHOR_END: pipe
 
-// ANCHOR: many
+// ANCHOR: many_channel
 /// Sends `count` small messages to a thread through a channel; returns their total.
 pub fn many_over_channel(count: u64) -> u64 {
     let (sender, receiver) = mpsc::channel::<u64>();
@@ -145,7 +145,9 @@ pub fn many_over_channel(count: u64) -> u64 {
     drop(sender); // end of messages: the adder's loop ends
     adder.join().expect("the adder does not panic")
 }
+// ANCHOR_END: many_channel
 
+// ANCHOR: many_pipe
 /// Sends `count` numbers, one per line, to a child process through its
 /// standard input and reads back the total it prints: every number is
 /// turned into text, written to a pipe, read and parsed on the other side.
@@ -183,7 +185,9 @@ pub fn many_over_pipe(mut child: Command, count: u64, patience: Duration) -> io:
         .parse()
         .map_err(|_| io::Error::other(format!("the child answered {answer:?}")))
 }
+// ANCHOR_END: many_pipe
 
+// ANCHOR: add_up
 /// The child's side: add up the numbers on standard input, print the total.
 pub fn add_up_lines(input: impl BufRead, mut output: impl Write) -> io::Result<()> {
     let mut total: u64 = 0;
@@ -197,7 +201,7 @@ pub fn add_up_lines(input: impl BufRead, mut output: impl Write) -> io::Result<(
     }
     writeln!(output, "{total}")
 }
-// ANCHOR_END: many
+// ANCHOR_END: add_up
 
 /// A small run of the listing. The lab's child is its own executable; here
 /// `sh` and `awk` play the child, since a pipe only carries bytes.

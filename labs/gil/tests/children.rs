@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use gil::ipc::{self, ChildGuard};
-use gil::pool::ProcessPool;
+use gil::pool::{Failure, ProcessPool};
 use labkit::testing::within;
 
 /// The processes whose parent is this test process, as `pid (name) state`.
@@ -102,6 +102,21 @@ fn every_child_is_killed_when_patience_runs_out_and_always_reaped() {
         assert!(start.elapsed() >= patience);
         assert!(error.to_string().contains("did not exit within"), "{error}");
         assert_no_children("a pool whose workers do not exit");
+
+        // A worker that takes its task and never answers: killed at the
+        // task's deadline, and reaped.
+        let hanging = || {
+            let mut command = Command::new("sh");
+            command.args(["-c", "read -r line; exec sleep 600"]);
+            command
+        };
+        let mut pool = ProcessPool::start(1, hanging)
+            .unwrap()
+            .with_task_deadline(patience);
+        let failure = pool.map(&["1".into()]).unwrap_err();
+        assert!(matches!(failure.why, Failure::TimedOut { .. }), "{failure}");
+        assert_no_children("a worker killed at its task's deadline");
+        drop(pool);
 
         // A pool dropped without shutdown.
         drop(ProcessPool::start(3, silent).unwrap());

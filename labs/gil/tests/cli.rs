@@ -16,6 +16,10 @@ fn help_lists_every_experiment_and_hides_the_internal_ones() {
             "powersum",
             "ipc",
             "python",
+            "convoy",
+            "races",
+            "hashing",
+            "order",
             "--scale",
             "--json",
             "--rounds",
@@ -34,6 +38,19 @@ fn help_lists_every_experiment_and_hides_the_internal_ones() {
 }
 
 #[test]
+fn the_twin_experiments_explain_their_interpreters() {
+    for experiment in ["python", "races", "hashing", "order"] {
+        let out = run(GIL, &[experiment, "--help"]);
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
+        for word in ["--python <PATH>", "python3.13t", "commas"] {
+            assert!(out.stdout.contains(word), "{experiment}: {}", out.stdout);
+        }
+    }
+    let out = run(GIL, &["python", "--help"]);
+    assert!(out.stdout.contains("[WORKLOADS]..."), "{}", out.stdout);
+}
+
+#[test]
 fn bad_arguments_give_one_line_and_exit_code_2() {
     assert_usage_error(GIL, &["countdown", "--numbers", "0"], "0");
     assert_usage_error(GIL, &["countdown", "--numbers", "-5"], "-5");
@@ -48,6 +65,9 @@ fn bad_arguments_give_one_line_and_exit_code_2() {
     assert_usage_error(GIL, &["ipc", "--messages", "100000001"], "100000001");
     assert_usage_error(GIL, &["ipc", "--messages", "4294967296"], "4294967296");
     assert_usage_error(GIL, &["countdown", "--scale", "0"], "0");
+    assert_usage_error(GIL, &["python", "everything"], "everything");
+    assert_usage_error(GIL, &["convoy", "--requests", "0"], "0");
+    assert_usage_error(GIL, &["races", "--threads", "0"], "0");
     assert_usage_error(GIL, &["gil-please"], "gil-please");
 }
 
@@ -69,6 +89,7 @@ fn a_worker_dying_mid_task_is_a_clear_error_naming_the_task() {
     assert!(error.starts_with("error: "), "{error}");
     assert!(error.contains("process pool: task 3 ("), "{error}");
     assert!(error.contains("died without answering"), "{error}");
+    assert!(error.contains("exit status: 3"), "{error}");
     assert!(!error.contains("panicked"), "{error}");
 }
 
@@ -86,6 +107,7 @@ fn json_rows_report_each_experiment() {
         ("step", 2),
         ("fib", 4),
         ("io", 2),
+        ("convoy", 3),
         ("powersum", 4),
         ("ipc", 4),
     ] {
@@ -140,7 +162,8 @@ fn json_out_writes_the_document_of_the_printed_table() {
 }
 
 #[test]
-fn python_is_skipped_with_a_message_when_missing() {
+fn a_missing_interpreter_is_skipped_with_a_message() {
+    // The Rust rows are still measured, beside no CPython at all.
     let out = run(
         GIL,
         &[
@@ -149,15 +172,54 @@ fn python_is_skipped_with_a_message_when_missing() {
             "/nonexistent/python3",
             "--scale",
             "0.001",
+            "--rounds",
+            "1",
         ],
     );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(
         out.stdout
-            .contains("was not found: skipping the CPython side"),
+            .contains("  /nonexistent/python3: missing, skipped ("),
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("countdown, Rust Gil"), "{}", out.stdout);
-    assert!(!out.stdout.contains("CPython |"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("\ncountdown: Rust Gil\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("\nio: Rust Gil\n"), "{}", out.stdout);
+    assert!(!out.stdout.contains("CPython"), "{}", out.stdout);
+    // With nothing but CPython to measure, an experiment says so and ends well.
+    let out = run(GIL, &["hashing", "--python", "/nonexistent/python3"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("Nothing to measure"), "{}", out.stdout);
+}
+
+#[test]
+fn the_twin_experiments_name_each_interpreter_and_its_rows() {
+    // The machine's python3 (CI installs one); timing is not checked here.
+    let out = run(
+        GIL,
+        &[
+            "races", "--python", "python3", "--scale", "0.001", "--rounds", "2", "--json",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let document = labkit::Document::from_json(&out.stdout).unwrap();
+    let experiments: Vec<&str> = document
+        .rows
+        .iter()
+        .map(|r| r.experiment.as_str())
+        .collect();
+    assert!(experiments.contains(&"counter: Rust"), "{experiments:?}");
+    let python_counter = experiments
+        .iter()
+        .find(|e| e.starts_with("counter: CPython 3."))
+        .expect("a CPython counter table");
+    let locked = document.row(Some(python_counter), "4 threads, with a lock");
+    assert_eq!(locked.extra["lost"], "0 (0–0)");
+    let rust = document.row(Some("counter: Rust"), "4 threads, AtomicU64");
+    assert_eq!(rust.extra["lost"], "0 (0–0)");
+    assert_eq!(rust.samples.as_ref().map(Vec::len), Some(2));
 }

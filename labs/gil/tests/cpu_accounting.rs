@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
+use gil::experiments::powersum;
 use gil::gil::{self as lock, Gil};
-use gil::powersum;
 
 #[test]
 fn cpu_goes_where_the_chapter_says() {

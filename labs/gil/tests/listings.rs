@@ -10,8 +10,10 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use gil::experiments::powersum;
 use gil::gil::{self as lock, Gil};
-use gil::{ipc, pool, powersum};
+use gil::pool::Failure;
+use gil::{counter, ipc, order, pool};
 use labkit::testing::within;
 
 #[test]
@@ -19,6 +21,8 @@ fn each_listing_runs_as_the_book_runs_it() {
     lock::main();
     pool::main();
     ipc::main();
+    counter::main();
+    order::main();
 }
 
 #[test]
@@ -249,14 +253,70 @@ fn the_pool_refuses_zero_workers_and_multi_line_tasks() {
     assert!(pool::ProcessPool::start(0, worker).is_err());
     let mut pool = pool::ProcessPool::start(1, worker).unwrap();
     let failure = pool.map(&["1 2".into(), "3\n4".into()]).unwrap_err();
-    assert_eq!(failure.task, 1);
+    assert_eq!((failure.task, failure.why), (1, Failure::NotOneLine));
     let failure = pool.map(&["1 2".into(), "nonsense".into()]).unwrap_err();
     assert_eq!(failure.task, 1);
-    assert!(failure.reason.contains("expected 'start end'"), "{failure}");
+    match &failure.why {
+        Failure::Rejected { worker: 1, message } => {
+            assert!(message.contains("expected 'start end'"), "{failure}")
+        }
+        other => panic!("expected the worker's own error, got {other:?}"),
+    }
     // The worker survived the bad task and still answers.
     let expected = baseline::powersum::power_sum(1..3, baseline::powersum::EXPONENT);
     assert_eq!(pool.map(&["1 3".into()]).unwrap(), [expected.to_string()]);
     pool.shutdown().unwrap();
+}
+
+#[test]
+fn a_worker_that_never_answers_is_killed_at_the_deadline() {
+    // A worker that reads its task and then stays silent: `sleep` never
+    // writes. The pool must neither wait forever nor leave it running.
+    let silent = || {
+        let mut command = std::process::Command::new("sh");
+        command.args(["-c", "read -r line; exec sleep 600"]);
+        command
+    };
+    let deadline = Duration::from_millis(300);
+    let failure = within(Duration::from_secs(60), move || {
+        let pool = pool::ProcessPool::start(2, silent).unwrap();
+        let mut pool = pool.with_task_deadline(deadline);
+        let tasks: Vec<String> = vec!["1".into(), "2".into(), "3".into()];
+        let failure = pool.map(&tasks).unwrap_err();
+        // The pool is still usable to shut down: the killed worker is reaped.
+        drop(pool);
+        failure
+    });
+    assert!(failure.task < 2, "{failure}");
+    match failure.why {
+        Failure::TimedOut { after, .. } => assert_eq!(after, deadline),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert!(
+        failure.to_string().contains("did not answer within"),
+        "{failure}"
+    );
+}
+
+#[test]
+fn the_rust_counter_loses_nothing_either_way() {
+    for threads in [1, 2, 4] {
+        assert_eq!(
+            counter::count_with_atomic(threads, 10_000),
+            threads * 10_000
+        );
+        assert_eq!(counter::count_with_mutex(threads, 10_000), threads * 10_000);
+    }
+}
+
+#[test]
+fn results_come_back_in_order_or_each_exactly_once() {
+    assert_eq!(order::in_order(&[3, 2, 1], |t| t * 10), [30, 20, 10]);
+    // The order of arrival depends on timing; that each result arrives
+    // exactly once does not.
+    let mut finished = order::as_they_finish(&[5, 1, 4, 2, 3], |t| t * 10);
+    finished.sort_unstable();
+    assert_eq!(finished, [10, 20, 30, 40, 50]);
 }
 
 #[test]

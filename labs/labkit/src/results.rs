@@ -503,6 +503,49 @@ impl Results {
         }
         Ok(())
     }
+
+    /// Like [`Results::to_text`], with one table per experiment, each under
+    /// a line naming it (so no table needs an `experiment` column, and wide
+    /// results stay narrow). [`crate::transcript::check_rendering`] accepts it.
+    pub fn to_text_by_experiment(&self) -> String {
+        let mut experiments: Vec<&str> = Vec::new();
+        for row in &self.rows {
+            if !experiments.contains(&row.experiment.as_str()) {
+                experiments.push(&row.experiment);
+            }
+        }
+        if experiments.len() < 2 {
+            return self.to_text();
+        }
+        // The method's lines first, the legend and problems last: the text of
+        // the whole, with its one table replaced by one table per experiment.
+        let whole = self.to_text();
+        let table = self.to_table();
+        let (before, after) = whole.split_once(&table).unwrap_or((&whole, ""));
+        let mut out = before.to_string();
+        for experiment in experiments {
+            let rows = self.rows.iter().filter(|r| r.experiment == experiment);
+            out.push('\n');
+            out.push_str(experiment);
+            out.push('\n');
+            out.push_str(&Results::from_rows(rows.cloned().collect()).to_table());
+        }
+        out.push_str(after);
+        out
+    }
+
+    /// [`Results::print`] with [`Results::to_text_by_experiment`] as the text.
+    pub fn print_by_experiment(&self, common: &Common) -> Result<()> {
+        if common.json {
+            println!("{}", self.to_json());
+        } else {
+            print!("{}", self.to_text_by_experiment());
+        }
+        if let Some(path) = &common.json_out {
+            self.document().write(path)?;
+        }
+        Ok(())
+    }
 }
 
 impl Results {

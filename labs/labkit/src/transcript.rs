@@ -990,6 +990,27 @@ mod tests {
     }
 
     #[test]
+    fn one_table_per_experiment_renders_the_same_document() {
+        let mut results = crate::Results::new();
+        results.push_samples("sum, A", "1 thread", vec![1.0, 1.2, 1.1], None);
+        results.push_samples("sum, A", "2 threads", vec![0.5, 0.6, 0.55], None);
+        results.push_samples("sum, B", "1 thread", vec![2.0, 2.2, 2.1], None);
+        let ceiling = crate::bench::Ceiling::new(2.0, "two cores");
+        results
+            .paired_speedup("sum, A", "2 threads", "1 thread", &ceiling)
+            .unwrap();
+        let text = results.to_text_by_experiment();
+        assert!(text.contains("\nsum, A\n| variant"), "{text}");
+        assert!(text.contains("\nsum, B\n| variant"), "{text}");
+        assert!(!text.contains("| experiment"), "{text}");
+        assert!(text.trim_end().ends_with("(tolerance 5 %)"), "{text}");
+        let document = results.document();
+        check_rendering(&text, &document).unwrap();
+        let edited = text.replace("2.100 s", "2.000 s");
+        assert!(check_rendering(&edited, &document).is_err());
+    }
+
+    #[test]
     fn machine_and_bug_lines_are_masked() {
         assert_eq!(
             mask("Machine: delivered 1.98 of 2 cores\n| a |"),
