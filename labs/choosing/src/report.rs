@@ -258,8 +258,8 @@ pub const HEADLINES: &[Headline] = &[
         what: "a guard held across a wait vs dropped before it",
         label: "lock dropped before a wait",
         measure: Measure::Speedup {
-            baseline: Baseline::Variant("guard held across the wait"),
-            contender: "guard dropped before the wait",
+            baseline: Baseline::Variant("held across the wait"),
+            contender: "dropped before the wait",
             python: Python::Nothing,
         },
     },

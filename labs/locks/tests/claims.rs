@@ -84,8 +84,8 @@ fn a_guard_lets_go_where_the_chapter_says() {
 #[test]
 fn holding_the_lock_across_the_wait_serialises_the_sellers() {
     let hold = sidecar("hold-across-sleep.txt");
-    let held = hold.row(None, "guard held across the wait");
-    let dropped = hold.row(None, "guard dropped before the wait");
+    let held = hold.row(None, "held across the wait");
+    let dropped = hold.row(None, "dropped before the wait");
     // 4 sellers x 1 s one after another, vs all four waits at once.
     assert!(samples(held).iter().all(|&s| s >= 4.0), "{held:?}");
     assert!(held.wall_seconds < 4.4, "{held:?}");

@@ -74,7 +74,7 @@ pub fn run(common: &Common, args: &Args) -> Result<Results> {
             .with("floor", format_duration(least))
             .with("before", counts.before)
             .with("during", counts.during)
-            .with("jobs done", counts.jobs_done)
+            .with("at end", counts.jobs_done)
             .with("later", counts.later)
             .with("used", counts.used as u64)
             .with(

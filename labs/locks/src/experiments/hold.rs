@@ -12,8 +12,8 @@ use locks::hold;
 /// The slow wait each seller makes (a receipt printer, say).
 const PRINTER_WAIT: Duration = Duration::from_secs(1);
 
-pub const HELD: &str = "guard held across the wait";
-pub const DROPPED: &str = "guard dropped before the wait";
+pub const HELD: &str = "held across the wait";
+pub const DROPPED: &str = "dropped before the wait";
 
 pub fn run(common: &Common, sellers: u32) -> Result<Results> {
     let printer = common.scale.duration(PRINTER_WAIT);
