@@ -1,0 +1,230 @@
+//! The Rust units whose costs `choosing costs` and `choosing python`
+//! measure: the parts (spawn, switch, memory, workers), their sizes, the
+//! variants that run the listing `costs.rs` (and `children.rs` for processes
+//! and memory), and the check of every round's result.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use labkit::{Bench, Common};
+use tokio::runtime::Runtime;
+
+use crate::children::{self, IdleKind, IdleReport};
+use crate::costs;
+
+/// The measurements `costs` can make.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    /// Starting a unit that does nothing, and waiting for it to finish.
+    Spawn,
+    /// Passing a number back and forth between two threads or two tasks.
+    Switch,
+    /// The peak memory of idle threads and idle tasks.
+    Memory,
+    /// The exercise: two tasks on one thread, then on two workers.
+    Workers,
+}
+
+impl Part {
+    /// The experiment name of its rows.
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Spawn => "spawn",
+            Part::Switch => "switch",
+            Part::Memory => "memory",
+            Part::Workers => "workers",
+        }
+    }
+
+    /// The line printed above its table.
+    pub fn title(self) -> &'static str {
+        match self {
+            Part::Spawn => "spawn: starting a unit that does nothing, and waiting for it to finish",
+            Part::Switch => "switch: passing a number back and forth over two channels",
+            Part::Memory => {
+                "memory: peak RSS of a fresh process holding idle units, minus its peak before"
+            }
+            Part::Workers => {
+                "workers: the ping-pong of two tokio tasks, on one thread and on two workers"
+            }
+        }
+    }
+}
+
+/// How many of each unit `costs` starts at --scale 1.
+const THREADS: u64 = 5_000;
+const TASKS: u64 = 100_000;
+const RAYON_JOBS: u64 = 100_000;
+const PROCESSES: u64 = 200;
+/// Round trips in each ping-pong at --scale 1.
+const THREAD_ROUND_TRIPS: u64 = 20_000;
+const TASK_ROUND_TRIPS: u64 = 200_000;
+/// Idle units whose memory is measured at --scale 1.
+const IDLE_THREADS: u64 = 2_000;
+const IDLE_TASKS: u64 = 100_000;
+
+/// What one round of a variant did.
+#[derive(Debug, Clone)]
+pub enum Done {
+    /// Started this many units and saw each finish.
+    Units(u64),
+    /// Played this many round trips (two hand-offs each).
+    Trips(u64),
+    /// A child process held idle units and measured its memory.
+    Idle(IdleReport),
+}
+
+/// A round's result, or what went wrong in it.
+pub type Outcome = Result<Done, String>;
+
+/// What the variants share: this executable (to start as a process), a
+/// runtime for the spawned tasks, and the sizes after --scale.
+pub struct Context {
+    exe: PathBuf,
+    runtime: Runtime,
+    scale: labkit::Scale,
+}
+
+impl Context {
+    /// Finds this executable, starts the runtime, and warms up rayon's pool,
+    /// the runtime's workers and the thread machinery, which start on first use.
+    pub fn new(common: &Common) -> Result<Context> {
+        let exe = std::env::current_exe().context("finding this executable")?;
+        let runtime = Runtime::new().context("starting a tokio runtime")?;
+        costs::spawn_rayon_jobs(100);
+        costs::spawn_tasks(&runtime, 100);
+        costs::spawn_threads(10);
+        Ok(Context {
+            exe,
+            runtime,
+            scale: common.scale,
+        })
+    }
+
+    fn count(&self, full: u64) -> u64 {
+        self.scale.count(full)
+    }
+}
+
+/// `experiment|variant`: how a variant is named in a bench that measures
+/// several parts, split into the row's experiment and variant afterwards.
+pub fn joined(part: Part, variant: &str) -> String {
+    format!("{}|{variant}", part.name())
+}
+
+/// The Rust variants of `part`, each wrapped by `wrap` into the bench's
+/// value type, named `part|prefix variant`.
+pub fn add_variants<'a, T: 'a>(
+    bench: &mut Bench<'a, T>,
+    part: Part,
+    context: &'a Context,
+    prefix: &str,
+    wrap: fn(Outcome) -> T,
+) {
+    let name = |variant: &str| joined(part, &format!("{prefix}{variant}"));
+    let units = |n: u64| Ok(Done::Units(n));
+    let trips = |n: u32| Ok(Done::Trips(u64::from(n)));
+    match part {
+        Part::Spawn => {
+            let (threads, tasks) = (context.count(THREADS), context.count(TASKS));
+            let (jobs, processes) = (context.count(RAYON_JOBS), context.count(PROCESSES));
+            let runtime = &context.runtime;
+            let exe = context.exe.as_path();
+            bench
+                .variant(&name("OS thread"), move || {
+                    wrap(units(costs::spawn_threads(threads as u32).into()))
+                })
+                .variant(&name("tokio task"), move || {
+                    wrap(units(costs::spawn_tasks(runtime, tasks as u32).into()))
+                })
+                .variant(&name("rayon job"), move || {
+                    wrap(units(costs::spawn_rayon_jobs(jobs as u32).into()))
+                })
+                .variant(&name("process"), move || {
+                    let started = children::spawn_processes(exe, processes as u32);
+                    wrap(started.map(Done::Units).map_err(|err| format!("{err:#}")))
+                });
+        }
+        Part::Switch | Part::Workers => {
+            let thread_trips = context.count(THREAD_ROUND_TRIPS) as u32;
+            let task_trips = context.count(TASK_ROUND_TRIPS) as u32;
+            let threads = move || wrap(trips(costs::ping_pong_threads(thread_trips, || {})));
+            let one_thread = move || wrap(trips(costs::ping_pong_tasks(task_trips)));
+            if part == Part::Switch {
+                bench
+                    .variant(&name("2 threads, any core"), threads)
+                    .variant(&name("2 threads, one core"), move || {
+                        let pinned = children::pin_to_first_core;
+                        wrap(trips(costs::ping_pong_threads(thread_trips, pinned)))
+                    })
+                    .variant(&name("2 tokio tasks, one thread"), one_thread);
+            } else {
+                bench
+                    .variant(&name("2 threads"), threads)
+                    .variant(&name("2 tasks, 1 thread"), one_thread)
+                    .variant(&name("2 tasks, 2 workers"), move || {
+                        wrap(trips(costs::ping_pong_tasks_multi_thread(task_trips)))
+                    });
+            }
+        }
+        Part::Memory => {
+            for (variant, kind, count) in [
+                (
+                    "idle OS thread",
+                    IdleKind::Thread,
+                    context.count(IDLE_THREADS),
+                ),
+                ("idle tokio task", IdleKind::Task, context.count(IDLE_TASKS)),
+                ("whole process", IdleKind::Process, 1),
+            ] {
+                let exe = context.exe.as_path();
+                bench.variant(&name(variant), move || {
+                    let idle = children::measure_idle(exe, kind, count);
+                    wrap(idle.map(Done::Idle).map_err(|err| format!("{err:#}")))
+                });
+            }
+        }
+    }
+}
+
+/// Checks a round: the units all finished, the ball came back as often as
+/// it was sent, the child measured as many idle units as it was asked.
+pub fn check(variant: &str, outcome: &Outcome, context: &Context) -> Result<()> {
+    let done = outcome.as_ref().map_err(|err| anyhow::anyhow!("{err}"))?;
+    let (part, name) = variant.split_once('|').unwrap_or(("", variant));
+    let wanted = match (part, done) {
+        ("spawn", Done::Units(n)) => {
+            let full = if name.ends_with("OS thread") {
+                THREADS
+            } else if name.ends_with("tokio task") {
+                TASKS
+            } else if name.ends_with("rayon job") {
+                RAYON_JOBS
+            } else {
+                PROCESSES
+            };
+            (*n, context.count(full))
+        }
+        (_, Done::Trips(n)) => {
+            let full = if name.contains("thread") && !name.contains("task") {
+                THREAD_ROUND_TRIPS
+            } else {
+                TASK_ROUND_TRIPS
+            };
+            (*n, context.count(full))
+        }
+        (_, Done::Idle(idle)) => {
+            anyhow::ensure!(idle.rss_after > 0, "{variant}: no peak RSS read");
+            return Ok(());
+        }
+        _ => anyhow::bail!("{variant}: an unexpected result {done:?}"),
+    };
+    anyhow::ensure!(
+        wanted.0 == wanted.1,
+        "{variant}: counted {} of {}",
+        wanted.0,
+        wanted.1
+    );
+    Ok(())
+}
+
