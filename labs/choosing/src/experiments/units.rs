@@ -227,4 +227,3 @@ pub fn check(variant: &str, outcome: &Outcome, context: &Context) -> Result<()> 
     );
     Ok(())
 }
-
