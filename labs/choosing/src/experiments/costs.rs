@@ -19,7 +19,7 @@ pub struct Args {
 }
 
 /// Formats a byte count for a reader: `512 B`, `8.2 KiB`, `3.1 MiB`.
-pub fn bytes(count: f64) -> String {
+fn bytes(count: f64) -> String {
     if count >= 1024.0 * 1024.0 {
         format!("{:.1} MiB", count / (1024.0 * 1024.0))
     } else if count >= 1024.0 {
@@ -123,7 +123,7 @@ pub fn run(common: &Common, args: &Args) -> Result<()> {
     for &part in &parts {
         units::add_variants(&mut bench, part, &context, "", |outcome| outcome);
     }
-    let run = bench.run(|variant, outcome| units::check(variant, outcome, &context))?;
+    let run = bench.run(units::check)?;
     let results = run.results_with(|measured, row| {
         if let Ok(done) = measured.median_value() {
             columns(row, done);

@@ -8,7 +8,7 @@ use labkit::Common;
 use crate::traps;
 
 /// The order the listing's log must come back in.
-pub const EXPECTED: [&str; 4] = [
+const EXPECTED: [&str; 4] = [
     "the thread ran",
     "the spawned task ran",
     "(nothing has awaited the future yet)",

@@ -15,8 +15,7 @@ use super::costs;
 use super::units::{self, Context, Outcome, Part};
 
 /// The twin, built into the binary so that the experiment runs from any directory.
-pub const TWIN: Twin<'static> =
-    Twin::new("executors.py", include_str!("../../python/executors.py"));
+const TWIN: Twin<'static> = Twin::new("executors.py", include_str!("../../python/executors.py"));
 /// Far longer than a round of the twin (a few seconds), short enough that
 /// a hung interpreter is noticed.
 const TWIN_TIMEOUT: Duration = Duration::from_secs(300);
@@ -61,7 +60,7 @@ pub fn run(common: &Common, args: &Args) -> Result<()> {
         );
     }
     let run = bench.run(|variant, round| match round.rust()? {
-        Some(outcome) => units::check(variant, outcome, &context),
+        Some(outcome) => units::check(variant, outcome),
         None => Ok(()),
     })?;
     let results = results_beside(&run, |_, row| {

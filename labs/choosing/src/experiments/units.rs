@@ -108,12 +108,24 @@ impl Context {
 
 /// `experiment|variant`: how a variant is named in a bench that measures
 /// several parts, split into the row's experiment and variant afterwards.
-pub fn joined(part: Part, variant: &str) -> String {
+fn joined(part: Part, variant: &str) -> String {
     format!("{}|{variant}", part.name())
 }
 
+/// A count checked against the one asked for: `Done` made by `done`, or
+/// the reason the round is wrong.
+fn counted(got: u64, asked: u64, done: fn(u64) -> Done) -> Outcome {
+    if got == asked {
+        Ok(done(got))
+    } else {
+        Err(format!("counted {got} of {asked}"))
+    }
+}
+
 /// The Rust variants of `part`, each wrapped by `wrap` into the bench's
-/// value type, named `part|prefix variant`.
+/// value type, named `part|prefix variant`. Each checks its own result:
+/// every unit finished, the ball came back as often as it was sent, the
+/// child measured as many idle units as it was asked to hold.
 pub fn add_variants<'a, T: 'a>(
     bench: &mut Bench<'a, T>,
     part: Part,
@@ -122,8 +134,8 @@ pub fn add_variants<'a, T: 'a>(
     wrap: fn(Outcome) -> T,
 ) {
     let name = |variant: &str| joined(part, &format!("{prefix}{variant}"));
-    let units = |n: u64| Ok(Done::Units(n));
-    let trips = |n: u32| Ok(Done::Trips(u64::from(n)));
+    let units = |got: u32, asked: u64| counted(got.into(), asked, Done::Units);
+    let trips = |got: u32, asked: u32| counted(got.into(), asked.into(), Done::Trips);
     match part {
         Part::Spawn => {
             let (threads, tasks) = (context.count(THREADS), context.count(TASKS));
@@ -132,30 +144,36 @@ pub fn add_variants<'a, T: 'a>(
             let exe = context.exe.as_path();
             bench
                 .variant(&name("OS thread"), move || {
-                    wrap(units(costs::spawn_threads(threads as u32).into()))
+                    wrap(units(costs::spawn_threads(threads as u32), threads))
                 })
                 .variant(&name("tokio task"), move || {
-                    wrap(units(costs::spawn_tasks(runtime, tasks as u32).into()))
+                    wrap(units(costs::spawn_tasks(runtime, tasks as u32), tasks))
                 })
                 .variant(&name("rayon job"), move || {
-                    wrap(units(costs::spawn_rayon_jobs(jobs as u32).into()))
+                    wrap(units(costs::spawn_rayon_jobs(jobs as u32), jobs))
                 })
                 .variant(&name("process"), move || {
-                    let started = children::spawn_processes(exe, processes as u32);
-                    wrap(started.map(Done::Units).map_err(|err| format!("{err:#}")))
+                    wrap(match children::spawn_processes(exe, processes as u32) {
+                        Ok(ended) => counted(ended, processes, Done::Units),
+                        Err(err) => Err(format!("{err:#}")),
+                    })
                 });
         }
         Part::Switch | Part::Workers => {
             let thread_trips = context.count(THREAD_ROUND_TRIPS) as u32;
             let task_trips = context.count(TASK_ROUND_TRIPS) as u32;
-            let threads = move || wrap(trips(costs::ping_pong_threads(thread_trips, || {})));
-            let one_thread = move || wrap(trips(costs::ping_pong_tasks(task_trips)));
+            let threads = move || {
+                let ball = costs::ping_pong_threads(thread_trips, || {});
+                wrap(trips(ball, thread_trips))
+            };
+            let one_thread = move || wrap(trips(costs::ping_pong_tasks(task_trips), task_trips));
             if part == Part::Switch {
                 bench
                     .variant(&name("2 threads, any core"), threads)
                     .variant(&name("2 threads, one core"), move || {
                         let pinned = children::pin_to_first_core;
-                        wrap(trips(costs::ping_pong_threads(thread_trips, pinned)))
+                        let ball = costs::ping_pong_threads(thread_trips, pinned);
+                        wrap(trips(ball, thread_trips))
                     })
                     .variant(&name("2 tokio tasks, one thread"), one_thread);
             } else {
@@ -163,7 +181,8 @@ pub fn add_variants<'a, T: 'a>(
                     .variant(&name("2 threads"), threads)
                     .variant(&name("2 tasks, 1 thread"), one_thread)
                     .variant(&name("2 tasks, 2 workers"), move || {
-                        wrap(trips(costs::ping_pong_tasks_multi_thread(task_trips)))
+                        let ball = costs::ping_pong_tasks_multi_thread(task_trips);
+                        wrap(trips(ball, task_trips))
                     });
             }
         }
@@ -179,51 +198,23 @@ pub fn add_variants<'a, T: 'a>(
             ] {
                 let exe = context.exe.as_path();
                 bench.variant(&name(variant), move || {
-                    let idle = children::measure_idle(exe, kind, count);
-                    wrap(idle.map(Done::Idle).map_err(|err| format!("{err:#}")))
+                    wrap(match children::measure_idle(exe, kind, count) {
+                        Ok(idle) if idle.units != count || idle.rss_after == 0 => Err(format!(
+                            "the child measured {idle:?}, asked for {count} units"
+                        )),
+                        Ok(idle) => Ok(Done::Idle(idle)),
+                        Err(err) => Err(format!("{err:#}")),
+                    })
                 });
             }
         }
     }
 }
 
-/// Checks a round: the units all finished, the ball came back as often as
-/// it was sent, the child measured as many idle units as it was asked.
-pub fn check(variant: &str, outcome: &Outcome, context: &Context) -> Result<()> {
-    let done = outcome.as_ref().map_err(|err| anyhow::anyhow!("{err}"))?;
-    let (part, name) = variant.split_once('|').unwrap_or(("", variant));
-    let wanted = match (part, done) {
-        ("spawn", Done::Units(n)) => {
-            let full = if name.ends_with("OS thread") {
-                THREADS
-            } else if name.ends_with("tokio task") {
-                TASKS
-            } else if name.ends_with("rayon job") {
-                RAYON_JOBS
-            } else {
-                PROCESSES
-            };
-            (*n, context.count(full))
-        }
-        (_, Done::Trips(n)) => {
-            let full = if name.contains("thread") && !name.contains("task") {
-                THREAD_ROUND_TRIPS
-            } else {
-                TASK_ROUND_TRIPS
-            };
-            (*n, context.count(full))
-        }
-        (_, Done::Idle(idle)) => {
-            anyhow::ensure!(idle.rss_after > 0, "{variant}: no peak RSS read");
-            return Ok(());
-        }
-        _ => anyhow::bail!("{variant}: an unexpected result {done:?}"),
-    };
-    anyhow::ensure!(
-        wanted.0 == wanted.1,
-        "{variant}: counted {} of {}",
-        wanted.0,
-        wanted.1
-    );
-    Ok(())
+/// A round's check: the error a variant reported, if any, stops the run.
+pub fn check(variant: &str, outcome: &Outcome) -> Result<()> {
+    match outcome {
+        Ok(_) => Ok(()),
+        Err(problem) => anyhow::bail!("{variant}: {problem}"),
+    }
 }
