@@ -116,13 +116,14 @@ fn a_task_hand_off_is_tens_of_times_cheaper_than_a_thread_hand_off() {
         tasks < any && tasks < one,
         "tasks {tasks:e}, threads {any:e}"
     );
+    // "Sharing one core does not make it slower" (a quarter of noise allowed).
+    assert!(one <= 1.25 * any, "one core {one:e} vs any core {any:e}");
     if quiet {
-        // "a few microseconds", "less than a factor of two either way",
-        // "a fraction of a µs", "tens of times cheaper".
-        in_range("thread hand-off", any, 1.0 * US, 20.0 * US);
-        in_range("one core vs any core", any / one, 0.5, 2.0);
+        // "a few microseconds or more", "a fraction of a µs", "tens of
+        // times cheaper, or more".
+        in_range("thread hand-off", any, 1.0 * US, 50.0 * US);
         in_range("task hand-off", tasks, 10.0 * NS, 1.0 * US);
-        in_range("threads vs tasks", any / tasks, 10.0, 100.0);
+        assert!(any / tasks >= 10.0, "threads vs tasks: {:.1}x", any / tasks);
     }
 }
 
@@ -144,20 +145,21 @@ fn an_idle_task_takes_a_tenth_of_an_idle_thread_or_less() {
 }
 
 #[test]
-fn two_workers_cost_about_twice_one_thread_and_far_less_than_threads() {
+fn two_workers_cost_no_less_than_one_thread_and_far_less_than_threads() {
     let (d, quiet) = sidecar("workers.txt");
     let spread = d.row(None, "2 tasks, 2 workers");
     assert_eq!(spread.baseline.as_deref(), Some("2 tasks, 1 thread"));
     assert_eq!(spread.ceiling, Some(1.0));
     let speedup = spread.speedup.unwrap();
-    // "below 1": the ball is in one place at a time.
-    assert!(speedup < 1.0, "2 workers over 1 thread: {speedup}x");
+    // "below 1, or 1 at best": the ball is in one place at a time (within
+    // the ceiling's tolerance).
+    assert!(speedup <= 1.05, "2 workers over 1 thread: {speedup}x");
     let threads = each(d.row(None, "2 threads"));
     // "still several times less than between two threads"
     assert!(threads / each(spread) >= 2.0, "{}", threads / each(spread));
     if quiet {
-        // "more on two workers, up to about twice as much"
-        in_range("2 workers vs 1 thread", 1.0 / speedup, 1.1, 3.0);
+        // "no less on two workers, often more, up to about twice as much"
+        in_range("2 workers vs 1 thread", 1.0 / speedup, 0.95, 3.0);
     }
 }
 
