@@ -61,10 +61,7 @@ const fn phase2(chapter: &'static str, include: &'static str) -> Allowed {
 
 /// Code cells longer than [`MAX_CELL_LINES`]. Today's are to shorten
 /// (phase 2); an entry for good needs `Why::Because`, said in the chapter.
-const LONG_CELLS: &[Allowed] = &[phase2(
-    "choosing.md",
-    "../labs/choosing/src/costs.rs:ping_pong",
-)];
+const LONG_CELLS: &[Allowed] = &[];
 
 /// Transcripts with lines wider than [`MAX_OUTPUT_COLUMNS`]. Today's are to
 /// narrow (phase 2), except the two kinds allowed for good. `*` matches any
@@ -126,7 +123,7 @@ const WIDE_OUTPUTS: &[Allowed] = &[
 
 /// Chapters listed in SUMMARY.md (not the introduction, not the appendix)
 /// with fewer than three self-checks: to add (phase 2). (`include` unused.)
-const CHECKS_TO_ADD: &[Allowed] = &[phase2("choosing.md", "")];
+const CHECKS_TO_ADD: &[Allowed] = &[];
 
 /// Chapters that still show Python typed into the markdown rather than an
 /// included, tested file: to replace (phase 2). (`include` unused.)

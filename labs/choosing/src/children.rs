@@ -17,9 +17,9 @@ use anyhow::{Context, Result, bail, ensure};
 use serde::{Deserialize, Serialize};
 
 /// The hidden subcommand that does nothing: the cheapest process to start.
-pub const EXIT_NOW: &str = "exit-now";
+const EXIT_NOW: &str = "exit-now";
 /// The hidden subcommand that parks idle threads or tasks and reports memory.
-pub const IDLE: &str = "idle";
+const IDLE: &str = "idle";
 
 /// What the child process holds idle while its memory is read.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,10 +61,9 @@ impl IdleReport {
     }
 }
 
-/// Starts `count` processes of `exe` that exit at once, one after another,
-/// and returns the average time per process (start, run, exit, wait).
-pub fn spawn_processes(exe: &Path, count: u32) -> Result<Duration> {
-    let start = Instant::now();
+/// Starts `count` processes of `exe` that exit at once, one after another
+/// (start, run, exit, wait), and returns how many ended well.
+pub fn spawn_processes(exe: &Path, count: u32) -> Result<u64> {
     for _ in 0..count {
         let status = Command::new(exe)
             .arg(EXIT_NOW)
@@ -79,7 +78,7 @@ pub fn spawn_processes(exe: &Path, count: u32) -> Result<Duration> {
             exe.display()
         );
     }
-    Ok(start.elapsed() / count)
+    Ok(u64::from(count))
 }
 
 /// In the parent: runs a child that parks `count` idle units of `kind` and
@@ -110,9 +109,17 @@ pub fn measure_idle(exe: &Path, kind: IdleKind, count: u64) -> Result<IdleReport
     Ok(report)
 }
 
+/// In the child (the hidden `idle` subcommand): parks `count` idle units of
+/// `kind` and prints the report as one line of JSON for the parent.
+pub fn print_idle(kind: IdleKind, count: u64) -> Result<()> {
+    let report = hold_idle(kind, count)?;
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(())
+}
+
 /// In the child: parks `count` idle units of `kind`, reads peak RSS, lets
 /// them finish, and returns the report.
-pub fn hold_idle(kind: IdleKind, count: u64) -> Result<IdleReport> {
+fn hold_idle(kind: IdleKind, count: u64) -> Result<IdleReport> {
     match kind {
         IdleKind::Thread => idle_threads(count),
         IdleKind::Task => idle_tasks(count),

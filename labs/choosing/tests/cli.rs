@@ -9,7 +9,10 @@ const CHOOSING: &str = env!("CARGO_BIN_EXE_choosing");
 
 #[test]
 fn help_lists_the_experiments_but_not_the_hidden_helpers() {
-    let out = assert_help_mentions(CHOOSING, &["costs", "report", "--scale", "--json"]);
+    let out = assert_help_mentions(
+        CHOOSING,
+        &["costs", "python", "lazy", "report", "--scale", "--json"],
+    );
     assert!(!out.stdout.contains("exit-now"), "{}", out.stdout);
     assert_eq!(run(CHOOSING, &["exit-now"]).code, Some(0));
 }
@@ -21,11 +24,13 @@ fn bad_arguments_give_one_line_and_exit_code_2() {
     let fiber = ["idle", "--kind", "fiber", "--count", "1"];
     assert_usage_error(CHOOSING, &fiber, "fiber");
     assert_usage_error(CHOOSING, &["benchmark"], "benchmark");
+    assert_usage_error(CHOOSING, &["costs", "fibers"], "fibers");
 }
 
 #[test]
 fn costs_json_has_a_row_per_measurement() {
-    let rows = json_rows(CHOOSING, &["costs", "--scale", "0.01", "--json"]);
+    let args = ["costs", "--scale", "0.01", "--rounds", "1", "--json"];
+    let rows = json_rows(CHOOSING, &args);
     let names: Vec<String> = rows
         .iter()
         .map(|r| {
@@ -36,21 +41,46 @@ fn costs_json_has_a_row_per_measurement() {
             )
         })
         .collect();
-    for expected in [
-        "spawn/OS thread",
-        "spawn/tokio task",
-        "spawn/rayon job",
-        "spawn/process",
-        "switch/2 threads, any core",
-        "switch/2 tokio tasks, one thread",
-        "memory/idle OS thread",
-        "memory/idle tokio task",
-    ] {
-        assert!(
-            names.iter().any(|n| n == expected),
-            "{expected} missing from {names:?}"
-        );
+    assert_eq!(
+        names,
+        [
+            "spawn/OS thread",
+            "spawn/tokio task",
+            "spawn/rayon job",
+            "spawn/process",
+            "switch/2 threads, any core",
+            "switch/2 threads, one core",
+            "switch/2 tokio tasks, one thread",
+            "memory/idle OS thread",
+            "memory/idle tokio task",
+            "memory/whole process",
+        ]
+    );
+    for row in &rows {
+        assert_eq!(row["samples"].as_array().unwrap().len(), 1, "{row}");
     }
+}
+
+#[test]
+fn the_python_experiment_without_an_interpreter_still_measures_rust() {
+    let args = [
+        "python",
+        "--python",
+        "/nonexistent/python3",
+        "--scale",
+        "0.01",
+        "--rounds",
+        "1",
+    ];
+    let out = run(CHOOSING, &args);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("skipping the CPython side"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Rust: tokio task"), "{}", out.stdout);
+    assert!(!out.stdout.contains("Python:"), "{}", out.stdout);
 }
 
 #[test]

@@ -1,10 +1,23 @@
-//! The listing runs as the book runs it, and the costs point the way the
+//! The listings run as the book runs them, and the costs point the way the
 //! chapter says, with margins wide enough for a loaded 2-core machine.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use choosing::children::{self, IdleKind};
 use choosing::costs;
+
+/// The fastest of `runs` timings of `work`: a preempted run only makes one slower.
+fn best(runs: usize, mut work: impl FnMut() -> u64) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            assert!(work() > 0);
+            start.elapsed()
+        })
+        .min()
+        .unwrap()
+}
 
 #[test]
 fn the_listing_runs_as_the_book_runs_it() {
@@ -12,21 +25,30 @@ fn the_listing_runs_as_the_book_runs_it() {
 }
 
 #[test]
+fn every_unit_runs_and_every_ball_comes_back() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    assert_eq!(costs::spawn_threads(50), 50);
+    assert_eq!(costs::spawn_tasks(&runtime, 1_000), 1_000);
+    assert_eq!(costs::spawn_rayon_jobs(1_000), 1_000);
+    assert_eq!(costs::ping_pong_threads(300, || {}), 300);
+    // Pinned to one core, the game still completes (each side waits its turn).
+    assert_eq!(
+        costs::ping_pong_threads(300, children::pin_to_first_core),
+        300
+    );
+    assert_eq!(costs::ping_pong_tasks(300), 300);
+    assert_eq!(costs::ping_pong_tasks_multi_thread(300), 300);
+}
+
+#[test]
 fn a_task_is_cheaper_to_start_than_a_thread_and_a_thread_than_a_process() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     costs::spawn_tasks(&runtime, 100); // warm up the workers
     costs::spawn_threads(10);
-    // The best of three runs: a preempted run only makes one slower.
-    let thread = (0..3).map(|_| costs::spawn_threads(200)).min().unwrap();
-    let task = (0..3)
-        .map(|_| costs::spawn_tasks(&runtime, 5_000))
-        .min()
-        .unwrap();
+    let thread = best(3, || costs::spawn_threads(200).into()) / 200;
+    let task = best(3, || costs::spawn_tasks(&runtime, 5_000).into()) / 5_000;
     let exe = Path::new(env!("CARGO_BIN_EXE_choosing"));
-    let process = (0..3)
-        .map(|_| children::spawn_processes(exe, 5).unwrap())
-        .min()
-        .unwrap();
+    let process = best(3, || children::spawn_processes(exe, 5).unwrap()) / 5;
     // Measured here in release: about 100x and 15x. Demand 3x and 2x.
     assert!(task * 3 < thread, "task {task:?} vs thread {thread:?}");
     assert!(
@@ -37,25 +59,16 @@ fn a_task_is_cheaper_to_start_than_a_thread_and_a_thread_than_a_process() {
 
 #[test]
 fn a_hand_off_between_tasks_is_cheaper_than_between_threads() {
-    // The best of several runs: a preempted run only makes one slower.
-    let threads = (0..5)
-        .map(|_| costs::ping_pong_threads(1_000, || {}))
-        .min()
-        .unwrap();
-    let tasks = (0..5).map(|_| costs::ping_pong_tasks(1_000)).min().unwrap();
-    // Measured here: about 40x in release; a debug build (tokio unoptimised,
+    let threads = best(5, || costs::ping_pong_threads(1_000, || {}).into());
+    let tasks = best(5, || costs::ping_pong_tasks(1_000).into());
+    // Measured here: about 30x in release; a debug build (tokio unoptimised,
     // the kernel just as fast) narrows the gap. Demand only the direction.
     assert!(tasks < threads, "tasks {tasks:?} vs threads {threads:?}");
-    let spread = (0..5)
-        .map(|_| costs::ping_pong_tasks_multi_thread(1_000))
-        .min()
-        .unwrap();
+    let spread = best(5, || costs::ping_pong_tasks_multi_thread(1_000).into());
     assert!(
         spread < threads,
         "tasks on 2 workers {spread:?} vs threads {threads:?}"
     );
-    // Pinned to one core, the game still completes (each side waits its turn).
-    costs::ping_pong_threads(200, children::pin_to_first_core);
 }
 
 #[test]
