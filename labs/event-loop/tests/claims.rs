@@ -15,6 +15,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use labkit::claims::in_range;
 use labkit::timing::parse_duration;
 use labkit::{Document, Row};
 
@@ -24,12 +25,7 @@ fn lab() -> &'static Path {
 
 /// The sidecar of `file`, and whether its machine delivered all its cores.
 fn sidecar(file: &str) -> (Document, bool) {
-    let document = labkit::transcript::sidecar(lab(), file).unwrap();
-    let quiet = !document.disturbed();
-    if !quiet {
-        eprintln!("{file} was made on a disturbed machine: machine-dependent claims are skipped");
-    }
-    (document, quiet)
+    labkit::claims::quiet_sidecar(lab(), file)
 }
 
 /// The transcript's text (without its header line).
@@ -60,13 +56,6 @@ fn column<'r>(row: &'r Row, key: &str) -> &'r serde_json::Value {
 fn duration_column(row: &Row, key: &str) -> Duration {
     let text = column(row, key).as_str().expect("a duration column");
     parse_duration(text).unwrap_or_else(|| panic!("{text:?} is not a duration"))
-}
-
-fn in_range(what: &str, value: f64, low: f64, high: f64) {
-    assert!(
-        (low..=high).contains(&value),
-        "{what} = {value}, expected {low}..={high}"
-    );
 }
 
 #[test]

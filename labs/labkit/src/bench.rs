@@ -452,12 +452,6 @@ impl<'a, T> Bench<'a, T> {
         self
     }
 
-    /// Pretends the machine has `cores` cores (tests only).
-    pub fn with_cores(&mut self, cores: usize) -> &mut Bench<'a, T> {
-        self.cores = cores.max(1);
-        self
-    }
-
     /// Runs every round: a machine check, then each variant once, in order.
     /// `check(variant, value)` is called on every value of every round; an
     /// `Err` stops the run and becomes the lab's error, naming the variant

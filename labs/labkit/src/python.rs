@@ -478,6 +478,30 @@ pub fn find(names: &[&str]) -> Vec<Lookup> {
     find_in(names, &dirs)
 }
 
+/// Looks up the one interpreter `python` for an experiment that puts its
+/// twin's rows beside Rust's, and says on the lab's output which it is
+/// (`Rust, then CPython 3.13 (GIL), in every round.`) or why the CPython side
+/// is skipped. Returns the program to run and its label, or `None`.
+pub fn beside_rust(common: &crate::Common, python: &str) -> Option<(PathBuf, String)> {
+    match find(&[python]).remove(0) {
+        Lookup::Found { path, facts, .. } => {
+            common.say(format!("Rust, then {}, in every round.", facts.label()));
+            Some((path, facts.label()))
+        }
+        Lookup::Missing { reason, .. } => {
+            common.say(format!(
+                "{reason}: skipping the CPython side (install Python 3 to compare)."
+            ));
+            None
+        }
+        // One name looked up cannot be a second name for an earlier one.
+        Lookup::Duplicate { name, .. } => {
+            common.say(format!("{name}: found twice; skipping the CPython side."));
+            None
+        }
+    }
+}
+
 /// [`find`] over [`DEFAULT_CANDIDATES`].
 pub fn default_interpreters() -> Vec<Lookup> {
     find(&DEFAULT_CANDIDATES)

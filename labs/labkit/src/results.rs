@@ -148,6 +148,32 @@ impl Row {
             .unwrap_or_else(|| panic!("{} has no numeric '{key}' column", self.variant))
     }
 
+    /// An experiment-specific column as text (tests read columns such as
+    /// `outcome`); panics, naming the row and the column, if it is missing
+    /// or not text.
+    pub fn text(&self, key: &str) -> &str {
+        self.extra
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} / {} has no text '{key}' column",
+                    self.experiment, self.variant
+                )
+            })
+    }
+
+    /// Every round's wall seconds, in round order; panics if the row was
+    /// not measured in rounds.
+    pub fn round_samples(&self) -> &[f64] {
+        self.samples.as_deref().unwrap_or_else(|| {
+            panic!(
+                "{} / {} was not measured in rounds",
+                self.experiment, self.variant
+            )
+        })
+    }
+
     /// Is this row's median speedup above its ceiling plus tolerance?
     pub fn above_ceiling(&self) -> Option<String> {
         let (speedup, ceiling) = (self.speedup?, self.ceiling?);
@@ -224,25 +250,6 @@ impl Results {
         row.cpu_samples = cpus;
         self.rows.push(row);
         self.rows.last_mut().expect("just pushed")
-    }
-
-    /// Sets `speedup` on every row of `experiment`: the wall time of its
-    /// `baseline` variant divided by the row's own (for rows measured once).
-    pub fn speedups_against(&mut self, experiment: &str, baseline: &str) -> anyhow::Result<()> {
-        let base = self
-            .rows
-            .iter()
-            .find(|r| r.experiment == experiment && r.variant == baseline)
-            .map(|r| r.wall_seconds)
-            .ok_or_else(|| anyhow::anyhow!("no '{baseline}' row in experiment '{experiment}'"))?;
-        for row in self.rows.iter_mut().filter(|r| r.experiment == experiment) {
-            row.speedup = Some(if row.wall_seconds > 0.0 {
-                base / row.wall_seconds
-            } else {
-                0.0
-            });
-        }
-        Ok(())
     }
 
     /// The speedup of `contender` over `baseline` (two variants of
@@ -902,50 +909,6 @@ impl Table {
     }
 }
 
-impl Table {
-    /// The cell in `column` of the row whose `variant` is `variant` and, when
-    /// `experiment` is given, whose `experiment` column matches too.
-    pub fn cell_in(&self, experiment: Option<&str>, variant: &str, column: &str) -> Option<&str> {
-        let col = |name: &str| self.header.iter().position(|h| h == name);
-        let (variant_col, value_col) = (col("variant")?, col(column)?);
-        let experiment_col = col("experiment");
-        let row = self.rows.iter().find(|row| {
-            row.get(variant_col).is_some_and(|v| v == variant)
-                && experiment.is_none_or(|e| {
-                    experiment_col
-                        .and_then(|c| row.get(c))
-                        .is_some_and(|v| v == e)
-                })
-        })?;
-        row.get(value_col).map(String::as_str)
-    }
-
-    /// A numeric cell (`1.96x`, `0.98`, `42`, `3 %`) as a number, for tests
-    /// that check the figures a chapter quotes. Panics, naming the cell, if
-    /// it is missing or not a number.
-    pub fn number_in(&self, experiment: Option<&str>, variant: &str, column: &str) -> f64 {
-        let text = self
-            .cell_in(experiment, variant, column)
-            .unwrap_or_else(|| panic!("no {column} cell for {experiment:?} / {variant}"));
-        without_range(text)
-            .trim_end_matches(['x', '%'])
-            .trim()
-            .replace([',', '_'], "")
-            .parse()
-            .unwrap_or_else(|_| panic!("{column} of {variant} is {text:?}, not a number"))
-    }
-
-    /// A duration cell (`6.004 s`, `60.4 ms`) as a `Duration`; panics like
-    /// [`Table::number_in`].
-    pub fn duration_in(&self, experiment: Option<&str>, variant: &str, column: &str) -> Duration {
-        let text = self
-            .cell_in(experiment, variant, column)
-            .unwrap_or_else(|| panic!("no {column} cell for {experiment:?} / {variant}"));
-        crate::timing::parse_duration(without_range(text))
-            .unwrap_or_else(|| panic!("{column} of {variant} is {text:?}, not a duration"))
-    }
-}
-
 /// Finds every pipe table in `text` (header line, `|---|` rule, rows).
 pub fn read_tables(text: &str) -> Vec<Table> {
     let split = |line: &str| -> Vec<String> {
@@ -1007,18 +970,9 @@ mod tests {
         results
             .push("weather", "5 threads", Duration::from_secs(2))
             .with("cities", 5);
-        results.speedups_against("weather", "sequential").unwrap();
+        results.get_mut("weather", "sequential").unwrap().speedup = Some(1.0);
+        results.get_mut("weather", "5 threads").unwrap().speedup = Some(3.0);
         results
-    }
-
-    #[test]
-    fn speedup_is_baseline_over_row() {
-        let mut results = sample();
-        assert_eq!(
-            results.get("weather", "5 threads").unwrap().speedup,
-            Some(3.0)
-        );
-        assert!(results.speedups_against("weather", "missing").is_err());
     }
 
     #[test]
@@ -1052,12 +1006,8 @@ mod tests {
         assert_eq!(t.cell("5 threads", "wall"), Some("2.000 s"));
         assert_eq!(t.cell("sequential", "speedup"), Some("1.00x"));
         assert_eq!(t.cell("5 threads", "cities"), Some("5"));
-        assert_eq!(t.number_in(None, "5 threads", "speedup"), 3.0);
-        assert_eq!(
-            t.duration_in(None, "sequential", "wall"),
-            Duration::from_secs(6)
-        );
-        assert_eq!(t.cell_in(Some("other"), "sequential", "wall"), None);
+        assert_eq!(t.cell("5 threads", "speedup"), Some("3.00x"));
+        assert_eq!(t.cell("other", "wall"), None);
     }
 
     fn measured() -> Results {
@@ -1125,15 +1075,10 @@ mod tests {
         let (t, s) = (&tables[0], &tables[1]);
         assert_eq!(t.cell("1 thread", "wall"), Some("1.100 s (1.000–1.200)"));
         assert_eq!(t.cell("2 threads", "wall"), Some("550.0 ms (510.0–620.0)"));
-        assert_eq!(
-            t.duration_in(None, "2 threads", "wall"),
-            Duration::from_millis(550)
-        );
         assert_eq!(s.cell("2 threads", "speedup"), Some("1.96x (1.94–2.00)"));
         assert_eq!(s.cell("2 threads", "over"), Some("1 thread"));
         assert_eq!(s.cell("2 threads", "ceiling"), Some("2.00x"));
         assert_eq!(s.cell("1 thread", "speedup"), None);
-        assert_eq!(s.number_in(None, "2 threads", "speedup"), 1.96);
         for line in text.lines() {
             assert!(line.chars().count() <= WIDTH, "wider than {WIDTH}: {line}");
         }

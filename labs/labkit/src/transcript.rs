@@ -170,12 +170,8 @@ fn parse_specs(text: &str) -> Result<Vec<Spec>> {
     Ok(specs)
 }
 
-/// The command a reader types to reproduce a transcript.
-pub fn command_line(lab: &str, args: &[String]) -> String {
-    command_line_with_features(lab, &[], args)
-}
-
-/// [`command_line`] for a run that needs cargo features.
+/// The command a reader types to reproduce a transcript (with the cargo
+/// features the run needs, if any).
 pub fn command_line_with_features(lab: &str, features: &[String], args: &[String]) -> String {
     let mut line = format!("$ cargo run --release -p {lab}");
     if !features.is_empty() {
@@ -367,15 +363,10 @@ pub fn output_dir(lab: &str) -> PathBuf {
     }
 }
 
-/// Runs every line of a lab's `transcripts.txt` with `bin` and writes the
-/// files into `outputs/`. `stamp` is what follows `# ` on the line after
-/// the command (cores and compiler version).
-pub fn regenerate(lab: &str, bin: &Path, lab_dir: &Path, stamp: &str) -> Result<Vec<PathBuf>> {
-    regenerate_lines(lab, bin, lab_dir, stamp, &|spec| spec.features.is_empty())
-}
-
 /// Runs the lines of `transcripts.txt` that `select` picks with `bin` (which
-/// must have been built with those lines' features) and writes their files.
+/// must have been built with those lines' features) and writes their files
+/// into `outputs/`. `stamp` is what follows `# ` on the line after the
+/// command (cores and compiler version).
 pub fn regenerate_lines(
     lab: &str,
     bin: &Path,
