@@ -342,6 +342,10 @@ impl fmt::Display for Spread {
 /// Steps of the calibration loop: about 20 ms on one core of a 3 GHz machine.
 pub const CALIBRATION_STEPS: u64 = 10_000_000;
 
+// Kept on purpose (CONTRIBUTING.md, "Duplicates kept on purpose"): the parallelism
+// lab's bakery kneads with this loop too (labs/parallelism/src/bakery.rs), inside
+// the listing the book shows: the reader sees the work there, and labkit cannot
+// depend on a lab.
 /// The calibration loop: a chain of register-only arithmetic (xor, multiply,
 /// rotate), each step depending on the last, so that nothing can be skipped,
 /// vectorised or sped up by the memory system. Returns the final state.

@@ -303,8 +303,9 @@ const PALETTE: [&str; 8] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999933", "#444444",
 ];
 
-/// Escapes text for use inside SVG text and attribute values.
-fn escape(text: &str) -> String {
+/// Escapes text for use inside SVG text and attribute values (every lab
+/// that draws an SVG of its own uses this one).
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -60,6 +60,17 @@ pub fn bank_columns(row: &mut Row, rounds: &[(usize, i64)], median_round: usize)
         .with("overdrawn", format!("{overdrawn} of {}", rounds.len()));
 }
 
+/// [`bank_columns`] of a variant measured by `labkit::bench`, from what
+/// each round's value says: how many were paid, and the final balance.
+pub fn measured_bank_columns<T>(
+    measured: &labkit::bench::Measured<T>,
+    row: &mut Row,
+    paid_and_balance: impl Fn(&T) -> (usize, i64),
+) {
+    let rounds: Vec<(usize, i64)> = measured.values.iter().map(paid_and_balance).collect();
+    bank_columns(row, &rounds, measured.median_round());
+}
+
 /// A twin's per-round (`paid`, `balance`) columns.
 fn twin_rounds(twin: &TwinRow) -> Result<Vec<(usize, i64)>> {
     let column = |key: &str| -> Vec<i64> {

@@ -46,12 +46,7 @@ pub fn run(common: &Common, account: &Account, python: &Path) -> Result<Results>
         Ok(())
     })?;
     let mut results = run.results_with(|measured, row| {
-        let rounds: Vec<(usize, i64)> = measured
-            .values
-            .iter()
-            .map(|o| (o.paid.len(), o.balance))
-            .collect();
-        report::bank_columns(row, &rounds, measured.median_round());
+        report::measured_bank_columns(measured, row, |o| (o.paid.len(), o.balance))
     });
 
     let args = report::twin_args(common, opening, amounts);

@@ -44,12 +44,9 @@ pub fn run(common: &Common, account: &Account, python: &Path) -> Result<Results>
         Ok(())
     })?;
     let mut results = run.results_with(|measured, row| {
-        let rounds: Vec<(usize, i64)> = measured
-            .values
-            .iter()
-            .map(|(reports, balance)| (reports.iter().filter(|w| w.is_paid()).count(), *balance))
-            .collect();
-        report::bank_columns(row, &rounds, measured.median_round());
+        report::measured_bank_columns(measured, row, |(reports, balance)| {
+            (reports.iter().filter(|w| w.is_paid()).count(), *balance)
+        })
     });
 
     let args = report::twin_args(common, opening, amounts);
