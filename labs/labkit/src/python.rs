@@ -46,8 +46,8 @@ mod rounds;
 #[cfg(test)]
 mod tests;
 
-pub use document::{Document, TwinRow, rows_over_rounds};
-pub use find::{Facts, Lookup, beside_rust, default_interpreters, facts, find, find_in};
+pub use document::{Document, TwinRow};
+pub use find::{Facts, Lookup, beside_rust, facts, find};
 pub use rounds::{Round, each_round, results_beside};
 
 /// `twinkit.py`: the module every twin imports.
@@ -143,18 +143,6 @@ pub fn run_twin(
     args: &[String],
     timeout: Duration,
 ) -> Result<Document, TwinError> {
-    run_twin_with(python, &[], twin, args, timeout)
-}
-
-/// [`run_twin`] with options for the interpreter itself before the script,
-/// such as `-X gil=1` (a free-threaded build with its GIL turned back on).
-pub fn run_twin_with(
-    python: &Path,
-    python_args: &[String],
-    twin: Twin<'_>,
-    args: &[String],
-    timeout: Duration,
-) -> Result<Document, TwinError> {
     let io = |problem: String| TwinError::Io {
         python: python.to_path_buf(),
         problem,
@@ -177,7 +165,6 @@ pub fn run_twin_with(
         })?;
     let mut command = Command::new(python);
     command
-        .args(python_args)
         .arg(&script)
         .args(args)
         .current_dir(dir.path())

@@ -54,7 +54,7 @@ fn median_round(samples: &[f64]) -> usize {
 /// rounds the bank ended below 0). (No balance: its sign would change the
 /// shape of the line from run to run, and the transcript check compares
 /// shapes.)
-pub fn bank_columns(row: &mut Row, rounds: &[(usize, i64)], median_round: usize) {
+fn bank_columns(row: &mut Row, rounds: &[(usize, i64)], median_round: usize) {
     let overdrawn = rounds.iter().filter(|(_, b)| *b < 0).count();
     row.with("paid", rounds[median_round].0)
         .with("overdrawn", format!("{overdrawn} of {}", rounds.len()));
@@ -90,11 +90,7 @@ fn twin_rounds(twin: &TwinRow) -> Result<Vec<(usize, i64)>> {
 }
 
 /// Adds a twin's row to `results` under `experiment`, with its bank columns.
-pub fn push_twin_row(
-    results: &mut labkit::Results,
-    experiment: &str,
-    twin: &TwinRow,
-) -> Result<()> {
+fn push_twin_row(results: &mut labkit::Results, experiment: &str, twin: &TwinRow) -> Result<()> {
     let rounds = twin_rounds(twin)?;
     let row = results.push_samples(
         experiment,

@@ -146,7 +146,7 @@ impl Document {
 /// list) is concatenated, a single-valued one is taken from the first
 /// document. Fails if the documents do not all hold the same rows, one
 /// round each.
-pub fn rows_over_rounds(documents: &[Document]) -> Result<Vec<TwinRow>, String> {
+pub(super) fn rows_over_rounds(documents: &[Document]) -> Result<Vec<TwinRow>, String> {
     let first = documents.first().ok_or("no document to gather rows from")?;
     let names = |document: &Document| -> Vec<(String, String)> {
         document

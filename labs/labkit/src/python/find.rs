@@ -130,13 +130,8 @@ pub fn beside_rust(common: &crate::Common, python: &str) -> Option<(PathBuf, Str
     }
 }
 
-/// [`find`] over [`DEFAULT_CANDIDATES`].
-pub fn default_interpreters() -> Vec<Lookup> {
-    find(&DEFAULT_CANDIDATES)
-}
-
 /// [`find`] with an explicit list of directories instead of `PATH`.
-pub fn find_in(names: &[&str], dirs: &[PathBuf]) -> Vec<Lookup> {
+pub(super) fn find_in(names: &[&str], dirs: &[PathBuf]) -> Vec<Lookup> {
     let mut seen: Vec<(PathBuf, String)> = Vec::new();
     let mut lookups = Vec::new();
     for name in names {

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use super::find::find_in;
 use super::tests::{EXAMPLE, GENEROUS, python3};
 use super::*;
 
@@ -65,7 +66,7 @@ fn a_name_that_does_not_run_is_missing_and_the_search_goes_on() {
 
 #[test]
 fn the_default_candidates_are_deduplicated() {
-    let lookups = default_interpreters();
+    let lookups = find(&DEFAULT_CANDIDATES);
     assert_eq!(lookups.len(), DEFAULT_CANDIDATES.len());
     let mut executables = HashSet::new();
     for lookup in &lookups {

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use super::document::rows_over_rounds;
 use super::*;
 
 /// What one round of a variant returned, in a [`crate::Bench`] that runs

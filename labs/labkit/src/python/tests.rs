@@ -1,3 +1,4 @@
+use super::document::rows_over_rounds;
 use super::*;
 
 #[test]
