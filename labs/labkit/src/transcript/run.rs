@@ -1,9 +1,8 @@
 //! Running a lab bounded in time and capturing what it printed.
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
@@ -16,8 +15,9 @@ pub struct Captured {
     pub code: Option<i32>,
 }
 
-/// Runs `bin` with `args` and kills it if it outlives `timeout`, so a test
-/// that reruns a lab can never hang.
+/// Runs `bin` with `args` and kills it (its whole process group, through
+/// [`crate::process::run`]) if it outlives `timeout`, so a test that reruns
+/// a lab can never hang and leaves nothing running.
 pub fn run_bounded(
     bin: &Path,
     args: &[String],
@@ -25,49 +25,22 @@ pub fn run_bounded(
     timeout: Duration,
 ) -> Result<Captured> {
     let mut command = Command::new(bin);
-    command
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    command.args(args);
     for (key, value) in envs {
         command.env(key, value);
     }
-    let mut child = command
-        .spawn()
+    let done = crate::process::run(&mut command, timeout)
         .with_context(|| format!("starting {}", bin.display()))?;
-    let mut stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
-    // Read both pipes on their own threads so a chatty child never blocks on a full pipe.
-    let out_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        stdout.read_to_string(&mut text).map(|_| text)
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        stderr.read_to_string(&mut text).map(|_| text)
-    });
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!(
-                "{} {} did not finish within {timeout:?} and was killed",
-                bin.display(),
-                args.join(" ")
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
+    let Some(status) = done.status else {
+        bail!(
+            "{} {} did not finish within {timeout:?} and was killed",
+            bin.display(),
+            args.join(" ")
+        );
     };
-    let stdout = out_reader.join().expect("reader thread")?;
-    let stderr = err_reader.join().expect("reader thread")?;
     Ok(Captured {
-        stdout,
-        stderr,
+        stdout: done.stdout,
+        stderr: done.stderr,
         code: status.code(),
     })
 }
