@@ -11,6 +11,7 @@ use std::path::Path;
 
 use labkit::Document;
 use labkit::bench::paired_speedups;
+use labkit::claims::in_range;
 
 fn lab() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -18,21 +19,7 @@ fn lab() -> &'static Path {
 
 /// The sidecar of `file`, and whether its machine delivered all its cores.
 fn sidecar(file: &str) -> (Document, bool) {
-    let document = labkit::transcript::sidecar(lab(), file).unwrap();
-    let quiet = !document.disturbed();
-    if !quiet {
-        eprintln!(
-            "{file} was made on a disturbed machine: only machine-independent claims are checked"
-        );
-    }
-    (document, quiet)
-}
-
-fn in_range(what: &str, value: f64, low: f64, high: f64) {
-    assert!(
-        (low..=high).contains(&value),
-        "{what} = {value}, expected {low}..={high}"
-    );
+    labkit::claims::quiet_sidecar(lab(), file)
 }
 
 #[test]

@@ -43,12 +43,6 @@ fn quiet(file: &str, document: &Document) -> bool {
     quiet
 }
 
-fn text<'r>(row: &'r Row, column: &str) -> &'r str {
-    row.extra[column]
-        .as_str()
-        .unwrap_or_else(|| panic!("{} / {}: {column} is not text", row.experiment, row.variant))
-}
-
 fn median(row: &Row) -> f64 {
     row.wall_seconds
 }
@@ -113,20 +107,20 @@ fn staged_timeouts_give_up_livelock_or_finish_with_jitter() {
     // Python's fix: thread 2, which started waiting first, gives up, and
     // thread 1 then gets its lock and finishes, in every round.
     let give_up = row("give up");
-    assert_eq!(text(give_up, "finished"), "thread 1");
-    assert_eq!(text(give_up, "gave up"), "thread 2");
+    assert_eq!(give_up.text("finished"), "thread 1");
+    assert_eq!(give_up.text("gave up"), "thread 2");
     // It took one timeout (200 ms at --scale 0.1): thread 2's.
     assert!(fastest(give_up) >= 0.2, "{give_up:?}");
     // The same back-off: every attempt of both threads collides, 10 each,
     // each a full timeout: "after ten timeouts neither had done its work".
     let same = row("retry, same back-off");
-    assert_eq!(text(same, "finished"), "nobody");
+    assert_eq!(same.text("finished"), "nobody");
     assert_eq!(same.number("attempts"), 20.0);
     assert!(fastest(same) >= 10.0 * 0.2, "{same:?}");
     // Jitter: "one collision, ... four attempts in all, and a fraction of
     // the same back-off's time".
     let jitter = row("retry, random back-off");
-    assert_eq!(text(jitter, "finished"), "both");
+    assert_eq!(jitter.text("finished"), "both");
     assert_eq!(jitter.number("attempts"), 4.0);
     assert!(slowest(jitter) * 3.0 < fastest(same), "{jitter:?}");
 }
@@ -194,8 +188,8 @@ fn python_and_rust_deadlock_alike_and_give_up_alike() {
     assert_eq!(document.rows.len(), 2, "Rust and CPython");
     for row in &document.rows {
         // "both timeout fixes let thread 1 finish after one timeout"
-        assert_eq!(text(row, "finished"), "thread 1", "{row:?}");
-        assert_eq!(text(row, "gave up"), "thread 2", "{row:?}");
+        assert_eq!(row.text("finished"), "thread 1", "{row:?}");
+        assert_eq!(row.text("gave up"), "thread 2", "{row:?}");
         assert!(fastest(row) >= 0.2, "{row:?}");
     }
 }

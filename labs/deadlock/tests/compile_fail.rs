@@ -4,8 +4,12 @@
 //! After a compiler upgrade changes the wording, regenerate the `.stderr`
 //! files with `TRYBUILD=overwrite cargo test -p deadlock --test compile_fail`.
 
+use std::path::Path;
+
 #[test]
 fn the_refused_guards_do_not_compile() {
-    let cases = trybuild::TestCases::new();
-    cases.compile_fail("compile-fail/*.rs");
+    labkit::testing::refused_as_recorded(Path::new(env!("CARGO_MANIFEST_DIR")), || {
+        let cases = trybuild::TestCases::new();
+        cases.compile_fail("compile-fail/*.rs");
+    });
 }

@@ -15,6 +15,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use labkit::claims::in_range;
 use labkit::timing::parse_duration;
 use labkit::{Document, Row};
 
@@ -24,26 +25,12 @@ fn lab() -> &'static Path {
 
 /// The sidecar of `file`, and whether its machine delivered all its cores.
 fn sidecar(file: &str) -> (Document, bool) {
-    let document = labkit::transcript::sidecar(lab(), file).unwrap();
-    let quiet = !document.disturbed();
-    if !quiet {
-        eprintln!("{file} was made on a disturbed machine: machine-dependent claims are skipped");
-    }
-    (document, quiet)
+    labkit::claims::quiet_sidecar(lab(), file)
 }
 
 /// The transcript's text (without its header line).
 fn text(file: &str) -> String {
     labkit::transcript::read(lab(), file).unwrap().1
-}
-
-fn wall(row: &Row) -> Duration {
-    row.wall()
-}
-
-/// Every round's wall time.
-fn samples(row: &Row) -> Vec<f64> {
-    row.samples.clone().expect("a row measured in rounds")
 }
 
 fn speedup(row: &Row) -> f64 {
@@ -62,22 +49,18 @@ fn duration_column(row: &Row, key: &str) -> Duration {
     parse_duration(text).unwrap_or_else(|| panic!("{text:?} is not a duration"))
 }
 
-fn in_range(what: &str, value: f64, low: f64, high: f64) {
-    assert!(
-        (low..=high).contains(&value),
-        "{what} = {value}, expected {low}..={high}"
-    );
-}
-
 #[test]
 fn five_cities_of_two_seconds_take_two_seconds_at_once() {
     let (weather, _) = sidecar("weather.txt");
     let in_turn = weather.row(None, "in turn");
     // Five waits of 2 s, one after another, in every round.
-    assert!(samples(in_turn).iter().all(|&s| s >= 10.0), "{in_turn:?}");
+    assert!(
+        in_turn.round_samples().iter().all(|&s| s >= 10.0),
+        "{in_turn:?}"
+    );
     for variant in ["join!", "JoinSet"] {
         let row = weather.row(None, variant);
-        in_range(variant, wall(row).as_secs_f64(), 2.0, 2.2);
+        in_range(variant, row.wall().as_secs_f64(), 2.0, 2.2);
         // "About 5×": the five waits overlap (the ceiling is 5).
         in_range(variant, speedup(row), 4.5, 5.25);
         assert_eq!(row.ceiling, Some(5.0));
@@ -94,15 +77,18 @@ fn a_handful_of_pages_overlap_their_waits() {
         let (pages, _) = sidecar(file);
         let one_by_one = pages.row(None, sequential);
         let together = pages.row(None, concurrent);
-        assert!(samples(one_by_one).iter().all(|&s| s >= 2.7), "{file}");
-        in_range(file, wall(together).as_secs_f64(), 0.45, 0.62);
+        assert!(
+            one_by_one.round_samples().iter().all(|&s| s >= 2.7),
+            "{file}"
+        );
+        in_range(file, together.wall().as_secs_f64(), 0.45, 0.62);
         in_range(file, speedup(together), 5.0, 6.3);
         assert_eq!(together.ceiling, Some(6.0));
         assert_eq!(column(together, "ok"), 6, "{file}");
     }
     let (reactor, _) = sidecar("reactor.txt");
     let loop_row = reactor.row(None, "mini tokio, 1 thread");
-    in_range("mini tokio", wall(loop_row).as_secs_f64(), 0.45, 0.62);
+    in_range("mini tokio", loop_row.wall().as_secs_f64(), 0.45, 0.62);
 }
 
 #[test]
@@ -141,13 +127,13 @@ fn a_thousand_requests_take_one_latency_not_a_thousand() {
             assert_eq!(column(row, "ok"), 1000, "{file} {variant}");
             assert_eq!(column(row, "failed"), 0, "{file} {variant}");
         }
-        let batch = wall(pages.row(None, variant));
+        let batch = pages.row(None, variant).wall();
         assert!(batch >= latency, "{file}: {batch:?}");
         assert!(batch <= 3 * latency, "{file}: {batch:?}");
         // "Tens of milliseconds" for the connections alone, and the batch
         // takes one latency plus about that (not a second latency): within
         // half to twice the instant server's time, medians of the rounds.
-        let connections = wall(pages.row(None, at_once));
+        let connections = pages.row(None, at_once).wall();
         assert!(
             connections >= Duration::from_millis(10),
             "{file}: {connections:?}"
@@ -174,7 +160,7 @@ fn bad_servers_are_counted_as_failures() {
         }
         // Concurrently, the batch lasts as long as the silent server's 1 s timeout.
         let last = pages.row(None, variants[variants.len() - 1]);
-        in_range(file, wall(last).as_secs_f64(), 1.0, 1.1);
+        in_range(file, last.wall().as_secs_f64(), 1.0, 1.1);
     }
     for reason in [
         "Connection refused",
@@ -213,9 +199,9 @@ fn a_semaphore_keeps_five_in_flight() {
 fn input_tasks_wait_once_instead_of_five_times() {
     let (input, _) = sidecar("user-input.txt");
     let awaited = input.row(None, "await each input");
-    assert!(samples(awaited).iter().all(|&s| s >= 10.0));
+    assert!(awaited.round_samples().iter().all(|&s| s >= 10.0));
     let tasks = input.row(None, "input tasks");
-    in_range("input tasks", wall(tasks).as_secs_f64(), 2.0, 2.1);
+    in_range("input tasks", tasks.wall().as_secs_f64(), 2.0, 2.1);
     in_range("input tasks", speedup(tasks), 4.75, 5.25);
     assert!(duration_column(tasks, "loop done") <= Duration::from_millis(10));
     let text = text("user-input.txt");
@@ -251,11 +237,11 @@ fn one_blocked_task_delays_all_the_others() {
 #[test]
 fn tasks_are_cheap_and_threads_are_not() {
     let (scale, _) = sidecar("scale.txt");
-    let thousand = wall(scale.row(None, "1000 tokio tasks"));
+    let thousand = scale.row(None, "1000 tokio tasks").wall();
     assert!(thousand <= Duration::from_millis(110), "{thousand:?}");
     let many = scale.row(None, "100000 tokio tasks");
     assert_eq!(column(many, "tasks"), 100_000);
-    assert!(wall(many) <= Duration::from_millis(300));
+    assert!(many.wall() <= Duration::from_millis(300));
     let per_task = column(many, "rss_bytes_per_task").as_f64().unwrap();
     assert!(
         (100.0..=1024.0).contains(&per_task),
@@ -264,11 +250,11 @@ fn tasks_are_cheap_and_threads_are_not() {
     // 10,000 OS threads work too (each waits its 100 ms), at a price.
     let threads = scale.row(None, "10000 OS threads");
     assert_eq!(column(threads, "tasks"), 10_000);
-    let tasks_wall = wall(scale.row(None, "10000 tokio tasks"));
+    let tasks_wall = scale.row(None, "10000 tokio tasks").wall();
     assert!(
-        wall(threads) >= 3 * tasks_wall,
+        threads.wall() >= 3 * tasks_wall,
         "{:?} vs {tasks_wall:?}",
-        wall(threads)
+        threads.wall()
     );
     let per_thread = column(threads, "rss_bytes_per_task").as_f64().unwrap();
     assert!(
@@ -335,7 +321,7 @@ fn asyncio_and_tokio_wait_alike() {
         in_range(file, speedup(tokio) / ceiling, 0.85, 1.05);
         in_range(
             file,
-            wall(asyncio).as_secs_f64() / wall(tokio).as_secs_f64(),
+            asyncio.wall().as_secs_f64() / tokio.wall().as_secs_f64(),
             0.9,
             1.15,
         );

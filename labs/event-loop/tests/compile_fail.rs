@@ -7,15 +7,9 @@ use std::path::Path;
 
 #[test]
 fn unpinned_and_unused_futures_are_refused() {
-    let refused = std::panic::catch_unwind(|| {
+    labkit::testing::refused_as_recorded(Path::new(env!("CARGO_MANIFEST_DIR")), || {
         let cases = trybuild::TestCases::new();
         cases.compile_fail("compile-fail/poll_unpinned.rs");
         cases.compile_fail("compile-fail/unused_future.rs");
     });
-    if refused.is_err() {
-        panic!(
-            "{}",
-            labkit::transcript::toolchain_note(Path::new(env!("CARGO_MANIFEST_DIR")))
-        );
-    }
 }

@@ -101,11 +101,11 @@ fn lower_open_file_limit(to: libc::rlim_t) {
         rlim_cur: 0,
         rlim_max: 0,
     };
-    // Safety: `limit` is a valid, writable rlimit; getrlimit only writes into it.
+    // SAFETY: `limit` is a valid, writable rlimit; getrlimit only writes into it.
     let read = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
     assert_eq!(read, 0, "reading the limit on open files");
     limit.rlim_cur = to.min(limit.rlim_max);
-    // Safety: `limit` is a valid rlimit; lowering the soft limit is always allowed.
+    // SAFETY: `limit` is a valid rlimit; lowering the soft limit is always allowed.
     let set = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) };
     assert_eq!(set, 0, "lowering the limit on open files");
 }
@@ -132,7 +132,7 @@ fn cpu_time(thread: &Path) -> Duration {
     let after_name = &stat[stat.rfind(')').unwrap() + 2..];
     let fields: Vec<&str> = after_name.split_whitespace().collect();
     let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    // Safety: sysconf only reads a configuration value.
+    // SAFETY: sysconf only reads a configuration value.
     let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64;
     Duration::from_secs_f64(ticks as f64 / per_second as f64)
 }

@@ -4,7 +4,7 @@
 // runs on its own (see `main` at the bottom): it uses `std`, `parking_lot`
 // and `rayon` only.
 //
-// Why one file of about 400 lines: the book compiles a listing as one
+// Longer than 300 lines, for a reason: the book compiles a listing as one
 // program, and every experiment of the chapter runs under the `Gil` defined
 // here, so the type and the experiments (nine cells of the chapter) live
 // together.

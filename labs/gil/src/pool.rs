@@ -3,7 +3,7 @@
 // A module of the `gil` lab and a complete program the book compiles and
 // runs on its own (see `main` at the bottom); standard library only.
 //
-// Why one file of about 400 lines: a listing is compiled by the book as one
+// Longer than 300 lines, for a reason: a listing is compiled by the book as one
 // program, so the pool, its line protocol and the worker's side, which the
 // chapter shows in five cells, live together; the protocol's parsing and
 // error plumbing stay outside the cells.

@@ -16,6 +16,7 @@
 
 use std::path::Path;
 
+use labkit::claims::in_range;
 use labkit::{Document, Row};
 
 fn lab() -> &'static Path {
@@ -24,21 +25,7 @@ fn lab() -> &'static Path {
 
 /// The sidecar of `file`, and whether its machine delivered all its cores.
 fn sidecar(file: &str) -> (Document, bool) {
-    let document = labkit::transcript::sidecar(lab(), file).unwrap();
-    let quiet = !document.disturbed();
-    if !quiet {
-        eprintln!(
-            "{file} was made on a disturbed machine: only machine-independent claims are checked"
-        );
-    }
-    (document, quiet)
-}
-
-fn in_range(what: &str, value: f64, low: f64, high: f64) {
-    assert!(
-        (low..=high).contains(&value),
-        "{what} = {value}, expected {low}..={high}"
-    );
+    labkit::claims::quiet_sidecar(lab(), file)
 }
 
 const GIL_5MS: &str = "2 threads, GIL, 5.0 ms switch";

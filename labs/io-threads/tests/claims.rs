@@ -10,18 +10,12 @@
 use std::path::Path;
 
 use labkit::Document;
+use labkit::claims::in_range;
 use labkit::results::Row;
 use labkit::timing::parse_duration;
 
 fn sidecar(file: &str) -> Document {
     labkit::transcript::sidecar(Path::new(env!("CARGO_MANIFEST_DIR")), file).unwrap()
-}
-
-fn in_range(what: &str, value: f64, low: f64, high: f64) {
-    assert!(
-        (low..=high).contains(&value),
-        "{what} = {value}, expected {low}..={high}"
-    );
 }
 
 /// "close to its ceiling": the median speedup's efficiency. (Not its

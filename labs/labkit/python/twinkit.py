@@ -132,6 +132,11 @@ def positive_int(text):
     return value
 
 
+def positive_ints(text):
+    """An argparse type: comma-separated whole numbers, each 1 or more."""
+    return [positive_int(item) for item in text.split(",")]
+
+
 def positive_float(text):
     """An argparse type: a finite number above 0."""
     try:

@@ -23,9 +23,11 @@
 //!   a test proves they still match the program;
 //! - [`timeline`]: a span recorder (which task ran on which thread, when) and
 //!   the SVG timelines the book draws from it;
-//! - [`testing`]: the command-line promises every lab's tests check.
+//! - [`testing`]: the command-line promises every lab's tests check;
+//! - [`claims`]: what every lab's claims tests do with a committed sidecar.
 
 pub mod bench;
+pub mod claims;
 pub mod cli;
 pub mod http;
 pub mod os;

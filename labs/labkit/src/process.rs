@@ -9,8 +9,12 @@
 //! kill it if the thread that started it dies first.
 
 use std::io::{self, Read};
+use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use serde::de::DeserializeOwned;
 
 /// What a child printed and how it ended.
 #[derive(Debug, Clone)]
@@ -160,6 +164,45 @@ fn kill_group(group: i32) {
 
 #[cfg(not(unix))]
 fn kill_group(_group: i32) {}
+
+/// A distribution's runs: `exe` with each variant's arguments, `runs` times,
+/// the variants taking turns run by run (A B C, A B C, ...) so that a slow
+/// moment of the machine hits them alike. Every run is a child bounded by
+/// `limit` ([`run`]) that must end with an exit code in `ok_codes` and print
+/// one JSON line, a `T`. Returns each variant's runs, in variant order. A
+/// run that times out, fails or prints something else is an error naming
+/// the variant and the run: nothing these programs do may hang. (The races,
+/// locks and deadlock labs' `*-runs` experiments.)
+pub fn runs_of<T: DeserializeOwned>(
+    exe: &Path,
+    variants: &[(String, Vec<String>)],
+    runs: u32,
+    limit: Duration,
+    ok_codes: &[i32],
+) -> anyhow::Result<Vec<Vec<T>>> {
+    let mut tallies: Vec<Vec<T>> = variants.iter().map(|_| Vec::new()).collect();
+    for run_number in 1..=runs {
+        for ((name, args), tally) in variants.iter().zip(&mut tallies) {
+            let done = run(Command::new(exe).args(args), limit)
+                .with_context(|| format!("starting {}", exe.display()))?;
+            let place = format!("{name}, run {run_number} of {runs}");
+            match done.status {
+                None => bail!(
+                    "{place} did not finish within {}: killed",
+                    crate::timing::format_duration(limit)
+                ),
+                Some(status) if !status.code().is_some_and(|c| ok_codes.contains(&c)) => {
+                    bail!("{place} failed ({status}): {}", done.last_stderr_line())
+                }
+                Some(_) => {}
+            }
+            let once: T = serde_json::from_str(done.stdout.trim())
+                .with_context(|| format!("{place} printed {:?}", done.stdout.trim()))?;
+            tally.push(once);
+        }
+    }
+    Ok(tallies)
+}
 
 #[cfg(test)]
 mod tests {

@@ -104,6 +104,17 @@ pub fn json_rows(bin: &str, args: &[&str]) -> Vec<Value> {
     rows
 }
 
+/// Runs a `trybuild` check of programs that must not compile (`check`, in
+/// which the lab's test calls `trybuild::TestCases::compile_fail`), and when
+/// it fails, fails the test with [`toolchain_note`](crate::transcript::toolchain_note):
+/// whether the compiler in use is the one the recorded `.stderr` files were
+/// made with, and what to do if not.
+pub fn refused_as_recorded(lab_dir: &Path, check: impl FnOnce() + std::panic::UnwindSafe) {
+    if std::panic::catch_unwind(check).is_err() {
+        panic!("{}", crate::transcript::toolchain_note(lab_dir));
+    }
+}
+
 /// Runs `work` on a thread of its own and returns what it returns, failing
 /// the test if it has not finished within `limit`: a broken barrier or a
 /// lost wake-up must fail a test, never hang the suite. A panic inside

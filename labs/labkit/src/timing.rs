@@ -56,26 +56,29 @@ pub fn measure_best<T>(runs: usize, mut work: impl FnMut() -> T) -> (T, Measurem
     best
 }
 
-/// Runs `work` once and returns its result with its wall time only.
-pub fn time<T>(work: impl FnOnce() -> T) -> (T, Duration) {
-    let start = Instant::now();
-    let value = work();
-    (value, start.elapsed())
-}
-
 /// CPU time used so far by this process and its waited-for children.
 pub fn cpu_time() -> Duration {
-    rusage(libc::RUSAGE_SELF) + rusage(libc::RUSAGE_CHILDREN)
+    own_cpu_time() + children_cpu_time()
+}
+
+/// CPU time used so far by this process's own threads (user + system).
+pub fn own_cpu_time() -> Duration {
+    rusage(libc::RUSAGE_SELF)
+}
+
+/// CPU time used by the child processes this process has waited for.
+pub fn children_cpu_time() -> Duration {
+    rusage(libc::RUSAGE_CHILDREN)
 }
 
 fn rusage(who: libc::c_int) -> Duration {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // Safety: `usage` is a valid, writable `rusage`; getrusage only writes into it.
+    // SAFETY: `usage` is a valid, writable `rusage`; getrusage only writes into it.
     let status = unsafe { libc::getrusage(who, usage.as_mut_ptr()) };
     if status != 0 {
         return Duration::ZERO;
     }
-    // Safety: getrusage returned 0, so it filled the whole struct (it was zeroed anyway).
+    // SAFETY: getrusage returned 0, so it filled the whole struct (it was zeroed anyway).
     let usage = unsafe { usage.assume_init() };
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     tv(usage.ru_utime) + tv(usage.ru_stime)

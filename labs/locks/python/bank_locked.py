@@ -62,14 +62,10 @@ def one_at_a_time(opening, amounts):
     return ends
 
 
-def amounts_list(text):
-    return [twinkit.positive_int(item) for item in text.split(",")]
-
-
 if __name__ == "__main__":
     def options(parser):
         parser.add_argument("--balance", type=int, default=100, help="the opening balance (default 100)")
-        parser.add_argument("--amounts", type=amounts_list, default=[80, 70, 50, 20],
+        parser.add_argument("--amounts", type=twinkit.positive_ints, default=[80, 70, 50, 20],
                             help="the withdrawals, comma-separated (default 80,70,50,20)")
 
     args = twinkit.arguments("The tutorial's bank with a lock, all at once.", add=options)

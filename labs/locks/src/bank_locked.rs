@@ -97,6 +97,9 @@ pub enum Order {
     Free,
 }
 
+// Kept on purpose (CONTRIBUTING.md, "Duplicates kept on purpose"): `Turns` and
+// `customers_at_once` stand again in labs/races/src/bank.rs, since each
+// listing uses only std, so that its cells keep the playground's Run button.
 /// Turns handed out in order, 0, 1, 2...: a thread waiting for its turn
 /// sleeps on a condition variable (it uses no CPU), and [`Turns::pass`]
 /// wakes the waiters so that the one whose turn has come goes on.

@@ -92,6 +92,9 @@ enum Experiment {
     },
 }
 
+// Kept on purpose (CONTRIBUTING.md, "Duplicates kept on purpose"): the dispatch
+// below has the same shape as labs/races/src/main.rs's, arm for arm where the two labs
+// share an experiment (the bank's options are one `Account`).
 fn main() -> ExitCode {
     labkit::cli::run(|cli: Cli| run(cli.common, cli.experiment))
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use labkit::{Document, Row};
+use labkit::Document;
 
 fn lab() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -11,17 +11,6 @@ fn lab() -> &'static Path {
 
 fn sidecar(file: &str) -> Document {
     labkit::transcript::sidecar(lab(), file).unwrap()
-}
-
-fn text(row: &Row, column: &str) -> String {
-    row.extra[column]
-        .as_str()
-        .unwrap_or_else(|| panic!("{} has no text column {column}", row.variant))
-        .to_string()
-}
-
-fn samples(row: &Row) -> Vec<f64> {
-    row.samples.clone().expect("measured in rounds")
 }
 
 fn body(file: &str) -> String {
@@ -32,14 +21,14 @@ fn body(file: &str) -> String {
 fn the_locked_bank_pays_80_and_20_and_ends_at_0() {
     let bank = sidecar("bank-locked.txt");
     let queue = bank.row(None, "queue order");
-    assert_eq!(text(queue, "paid"), "80, 20");
-    assert_eq!(text(queue, "refused"), "70, 50");
+    assert_eq!(queue.text("paid"), "80, 20");
+    assert_eq!(queue.text("refused"), "70, 50");
     assert_eq!(queue.number("balance"), 0.0);
     let free = bank.row(None, "free order").number("balance");
     assert!([0.0, 10.0, 30.0].contains(&free), "{free}");
     // Two payments, each holding the lock for its 1 s pause: about 2 s, like Python's.
     for row in &bank.rows {
-        assert!(samples(row).iter().all(|&s| s >= 2.0), "{row:?}");
+        assert!(row.round_samples().iter().all(|&s| s >= 2.0), "{row:?}");
         assert!(row.wall_seconds < 2.3, "{row:?}");
     }
     // Waiting for a turn or for the lock sleeps: no row spins a core.
@@ -72,11 +61,11 @@ fn a_guard_lets_go_where_the_chapter_says() {
     );
     let relock = sidecar("relock.txt");
     assert_eq!(
-        text(relock.row(None, "charge_fee"), "ended"),
+        relock.row(None, "charge_fee").text("ended"),
         "still waiting"
     );
     assert_eq!(
-        text(relock.row(None, "charge_fee_fixed"), "ended"),
+        relock.row(None, "charge_fee_fixed").text("ended"),
         "returned 99"
     );
 }
@@ -87,9 +76,12 @@ fn holding_the_lock_across_the_wait_serialises_the_sellers() {
     let held = hold.row(None, "held across the wait");
     let dropped = hold.row(None, "dropped before the wait");
     // 4 sellers x 1 s one after another, vs all four waits at once.
-    assert!(samples(held).iter().all(|&s| s >= 4.0), "{held:?}");
+    assert!(held.round_samples().iter().all(|&s| s >= 4.0), "{held:?}");
     assert!(held.wall_seconds < 4.4, "{held:?}");
-    assert!(samples(dropped).iter().all(|&s| s >= 1.0), "{dropped:?}");
+    assert!(
+        dropped.round_samples().iter().all(|&s| s >= 1.0),
+        "{dropped:?}"
+    );
     assert!(dropped.wall_seconds < 1.3, "{dropped:?}");
     let speedup = dropped.speedup.unwrap();
     assert!((3.5..=4.2).contains(&speedup), "about 4x: {speedup}");
@@ -166,11 +158,12 @@ fn the_sizes_and_the_poisoning_the_chapter_quotes() {
     }
     let rows = sidecar("mutexes.txt");
     assert_eq!(
-        text(rows.row(None, "std, after a panic"), "next lock()"),
+        rows.row(None, "std, after a panic").text("next lock()"),
         "Err (poisoned)"
     );
     assert_eq!(
-        text(rows.row(None, "parking_lot, after a panic"), "next lock()"),
+        rows.row(None, "parking_lot, after a panic")
+            .text("next lock()"),
         "Ok"
     );
 }
@@ -189,8 +182,8 @@ fn cpython_with_a_lock_never_overdraws_and_takes_two_pauses() {
     let python = sidecar("python.txt");
     for experiment in ["bank-locked, Rust", "bank-locked, CPython"] {
         let row = python.row(Some(experiment), "with a lock");
-        assert_eq!(text(row, "overdrawn"), format!("0 of {}", row.rounds()));
+        assert_eq!(row.text("overdrawn"), format!("0 of {}", row.rounds()));
         // Two pauses of 0.1 s one after another (a sleep never ends early).
-        assert!(samples(row).iter().all(|&s| s >= 0.2), "{row:?}");
+        assert!(row.round_samples().iter().all(|&s| s >= 0.2), "{row:?}");
     }
 }

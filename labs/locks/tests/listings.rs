@@ -50,6 +50,9 @@ fn the_lock_allows_exactly_three_outcomes() {
     });
 }
 
+// Kept on purpose (CONTRIBUTING.md, "Duplicates kept on purpose"): this test and
+// labs/races/tests/listings.rs's compare-exchange test call different listings
+// with the same account; only the calls' shape is alike.
 #[test]
 fn in_queue_order_the_locked_bank_pays_exactly_like_python() {
     within(Duration::from_secs(60), || {

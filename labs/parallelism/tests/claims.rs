@@ -15,6 +15,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use labkit::Document;
+use labkit::claims::in_range;
 use labkit::timing::parse_duration;
 
 fn lab() -> &'static Path {
@@ -23,25 +24,11 @@ fn lab() -> &'static Path {
 
 /// The sidecar of `file`, and whether its machine delivered all its cores.
 fn sidecar(file: &str) -> (Document, bool) {
-    let document = labkit::transcript::sidecar(lab(), file).unwrap();
-    let quiet = !document.disturbed();
-    if !quiet {
-        eprintln!(
-            "{file} was made on a disturbed machine: only machine-independent claims are checked"
-        );
-    }
-    (document, quiet)
+    labkit::claims::quiet_sidecar(lab(), file)
 }
 
 fn body(file: &str) -> String {
     labkit::transcript::read(lab(), file).unwrap().1
-}
-
-fn in_range(what: &str, value: f64, low: f64, high: f64) {
-    assert!(
-        (low..=high).contains(&value),
-        "{what} = {value}, expected {low}..={high}"
-    );
 }
 
 fn duration(text: &str) -> Duration {

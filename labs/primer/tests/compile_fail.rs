@@ -9,14 +9,8 @@ use std::path::Path;
 
 #[test]
 fn what_the_compiler_refuses() {
-    let refused = std::panic::catch_unwind(|| {
+    labkit::testing::refused_as_recorded(Path::new(env!("CARGO_MANIFEST_DIR")), || {
         let cases = trybuild::TestCases::new();
         cases.compile_fail("compile-fail/*.rs");
     });
-    if refused.is_err() {
-        panic!(
-            "{}",
-            labkit::transcript::toolchain_note(Path::new(env!("CARGO_MANIFEST_DIR")))
-        );
-    }
 }

@@ -25,6 +25,19 @@ pub struct Account {
     pub amounts: Amounts,
 }
 
+impl Account {
+    /// The options that give a child process this account (`--balance`,
+    /// `--amounts`), as a `once` run takes them.
+    pub fn args(&self) -> Vec<String> {
+        vec![
+            "--balance".into(),
+            self.balance.to_string(),
+            "--amounts".into(),
+            crate::report::amounts_arg(&self.amounts),
+        ]
+    }
+}
+
 /// The largest balance or withdrawal the labs accept: small enough that no
 /// sum or difference of at most 4 of them can overflow an `i64`.
 const MAX_MONEY: i64 = 1_000_000_000;

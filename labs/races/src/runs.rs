@@ -13,10 +13,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 /// What one run of a program printed: its outcome (a final balance, a
@@ -71,39 +70,24 @@ impl Tally {
 
 /// Runs `exe` with each variant's arguments `runs` times, variant after
 /// variant within each run, every run a child process killed if it has not
-/// finished within `watchdog`. A run that times out or fails is an error
-/// naming the variant and the run: nothing these programs do may hang.
+/// finished within `watchdog` (`labkit::process::runs_of`). A run that times
+/// out or fails is an error naming the variant and the run: nothing these
+/// programs do may hang.
 pub fn run_children(
     exe: &Path,
     variants: &[(String, Vec<String>)],
     runs: u32,
     watchdog: Duration,
 ) -> Result<Vec<Tally>> {
-    let mut tallies: Vec<Tally> = variants
+    let tallies = labkit::process::runs_of::<Once>(exe, variants, runs, watchdog, &[0])?;
+    Ok(variants
         .iter()
-        .map(|(name, _)| Tally {
+        .zip(tallies)
+        .map(|((name, _), runs)| Tally {
             variant: name.clone(),
-            runs: Vec::with_capacity(runs as usize),
+            runs,
         })
-        .collect();
-    for run in 1..=runs {
-        for ((name, args), tally) in variants.iter().zip(&mut tallies) {
-            let done = labkit::process::run(Command::new(exe).args(args), watchdog)
-                .with_context(|| format!("starting {}", exe.display()))?;
-            let place = format!("{name}, run {run} of {runs}");
-            match done.status {
-                None => bail!("{place} did not finish within {watchdog:?}: killed"),
-                Some(status) if !status.success() => {
-                    bail!("{place} failed ({status}): {}", done.last_stderr_line())
-                }
-                Some(_) => {}
-            }
-            let once: Once = serde_json::from_str(done.stdout.trim())
-                .with_context(|| format!("{place} printed {:?}", done.stdout.trim()))?;
-            tally.runs.push(once);
-        }
-    }
-    Ok(tallies)
+        .collect())
 }
 
 /// How long a watchdog lets one run take: generous, since a run does

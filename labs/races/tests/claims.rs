@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use labkit::{Document, Row};
+use labkit::Document;
 
 fn lab() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,30 +20,25 @@ fn sidecar(file: &str) -> Document {
     labkit::transcript::sidecar(lab(), file).unwrap()
 }
 
-fn text(row: &Row, column: &str) -> String {
-    row.extra[column]
-        .as_str()
-        .unwrap_or_else(|| panic!("{} has no text column {column}", row.variant))
-        .to_string()
-}
-
-fn samples(row: &Row) -> Vec<f64> {
-    row.samples.clone().expect("measured in rounds")
-}
-
 #[test]
 fn the_bank_overdraws_to_minus_120_like_python() {
     let bank = sidecar("bank.txt");
     let (in_turn, at_once) = (bank.row(None, "in turn"), bank.row(None, "all at once"));
-    assert_eq!(text(in_turn, "paid"), "80, 20");
+    assert_eq!(in_turn.text("paid"), "80, 20");
     assert_eq!(in_turn.number("balance"), 0.0);
-    assert_eq!(text(at_once, "paid"), "80, 70, 50, 20");
+    assert_eq!(at_once.text("paid"), "80, 70, 50, 20");
     assert_eq!(at_once.number("balance"), -120.0);
     // In turn, the two payments' 1 s pauses add up; at once, they overlap.
     // (A sleep never ends early: the lower bounds hold in every round.)
-    assert!(samples(in_turn).iter().all(|&s| s >= 2.0), "{in_turn:?}");
+    assert!(
+        in_turn.round_samples().iter().all(|&s| s >= 2.0),
+        "{in_turn:?}"
+    );
     assert!(in_turn.wall_seconds < 2.3, "{in_turn:?}");
-    assert!(samples(at_once).iter().all(|&s| s >= 1.0), "{at_once:?}");
+    assert!(
+        at_once.round_samples().iter().all(|&s| s >= 1.0),
+        "{at_once:?}"
+    );
     assert!(at_once.wall_seconds < 1.3, "{at_once:?}");
     // The customers wait for their turns asleep: no row spins a core.
     for row in [in_turn, at_once] {
@@ -107,13 +102,19 @@ fn cpython_overdraws_like_the_forced_rust_run_and_overlaps_the_same_pauses() {
         let in_turn = python.row(Some(experiment), "in turn");
         let at_once = python.row(Some(experiment), "all at once");
         let rounds = in_turn.rounds();
-        assert_eq!(text(in_turn, "overdrawn"), format!("0 of {rounds}"));
-        assert_eq!(text(at_once, "overdrawn"), format!("{rounds} of {rounds}"));
+        assert_eq!(in_turn.text("overdrawn"), format!("0 of {rounds}"));
+        assert_eq!(at_once.text("overdrawn"), format!("{rounds} of {rounds}"));
         // A tenth of the teller's pause: 0.1 s, twice in turn, once at once.
         // (Sleeps never end early; how late they wake depends on the
         // machine's load, so the overlap is checked as a ratio.)
-        assert!(samples(in_turn).iter().all(|&s| s >= 0.2), "{in_turn:?}");
-        assert!(samples(at_once).iter().all(|&s| s >= 0.1), "{at_once:?}");
+        assert!(
+            in_turn.round_samples().iter().all(|&s| s >= 0.2),
+            "{in_turn:?}"
+        );
+        assert!(
+            at_once.round_samples().iter().all(|&s| s >= 0.1),
+            "{at_once:?}"
+        );
         assert!(
             at_once.wall_seconds < 0.75 * in_turn.wall_seconds,
             "the pauses overlap: {at_once:?} against {in_turn:?}"

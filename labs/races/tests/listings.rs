@@ -213,6 +213,8 @@ fn fetch_add_never_loses_and_load_store_never_gains() {
     });
 }
 
+// Kept on purpose (CONTRIBUTING.md, "Duplicates kept on purpose"): see the same
+// note in labs/locks/tests/listings.rs.
 #[test]
 fn the_compare_exchange_solution_never_overdraws() {
     within(Duration::from_secs(60), || {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Result;
 use baseline::{logs, powersum, weather};
 use labkit::bench::{Method, paired_speedups, read_steal};
-use labkit::python::{Lookup, Round, Twin, TwinRow, each_round, find, results_beside};
+use labkit::python::{Round, Twin, TwinRow, each_round, results_beside};
 use labkit::timing::format_duration;
 use labkit::{Bench, Common, Results};
 
@@ -34,26 +34,7 @@ struct Interpreter {
 
 /// The interpreter, or `None` (said aloud) when it is not on this machine.
 fn interpreter(common: &Common, python: &str) -> Option<Interpreter> {
-    match find(&[python]).remove(0) {
-        Lookup::Found { path, facts, .. } => {
-            common.say(format!("Rust, then {}, in every round.", facts.label()));
-            Some(Interpreter {
-                path,
-                label: facts.label(),
-            })
-        }
-        Lookup::Missing { reason, .. } => {
-            common.say(format!(
-                "{reason}: skipping the CPython side (install Python 3 to compare)."
-            ));
-            None
-        }
-        // One name looked up cannot be a second name for an earlier one.
-        Lookup::Duplicate { name, .. } => {
-            common.say(format!("{name}: found twice; skipping the CPython side."));
-            None
-        }
-    }
+    labkit::python::beside_rust(common, python).map(|(path, label)| Interpreter { path, label })
 }
 
 /// One experiment, Rust (`rust`, checked by `check`) beside the twin's

@@ -7,10 +7,9 @@
 //! to show luck is to roll the dice many times. The variants take turns run
 //! by run (A B C, A B C, ...), so a slow moment of the machine hits them alike.
 
-use std::process::Command;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, ensure};
 use clap::ValueEnum;
 use labkit::timing::format_duration;
 use labkit::{Common, Results};
@@ -145,31 +144,12 @@ fn run_all(
         "{runs} runs of each, each run a fresh process (killed if it takes over {}).",
         format_duration(limit)
     ));
-    let mut tallies: Vec<Vec<Once>> = variants.iter().map(|_| Vec::new()).collect();
-    for run in 1..=runs {
-        for (variant, tally) in variants.iter().zip(&mut tallies) {
-            let mut command = Command::new(&exe);
-            command.args(once_args(variant.program, variant.pause, wait));
-            let done = labkit::process::run(&mut command, limit)
-                .with_context(|| format!("starting {}", exe.display()))?;
-            let place = format!("{}, run {run} of {runs}", variant.name);
-            match done.status.and_then(|s| s.code()) {
-                None => bail!(
-                    "{place} did not end within {}: killed",
-                    format_duration(limit)
-                ),
-                Some(0) | Some(DEADLOCK_EXIT_CODE) => {}
-                Some(code) => bail!(
-                    "{place} failed (exit status {code}): {}",
-                    done.last_stderr_line()
-                ),
-            }
-            let once: Once = serde_json::from_str(done.stdout.trim())
-                .with_context(|| format!("{place} printed {:?}", done.stdout.trim()))?;
-            tally.push(once);
-        }
-    }
-    Ok(tallies)
+    let args: Vec<(String, Vec<String>)> = variants
+        .iter()
+        .map(|v| (v.name.clone(), once_args(v.program, v.pause, wait)))
+        .collect();
+    let ok = [0, DEADLOCK_EXIT_CODE];
+    labkit::process::runs_of(&exe, &args, runs, limit, &ok)
 }
 
 fn once_args(program: Program, pause: Duration, wait: Duration) -> Vec<String> {

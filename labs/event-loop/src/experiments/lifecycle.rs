@@ -10,6 +10,7 @@
 use std::fmt::Write;
 
 use event_loop::mini_tokio::Turn;
+use labkit::timeline::escape;
 
 const LABEL_WIDTH: usize = 120;
 const COLUMN_WIDTH: usize = 200;
@@ -117,12 +118,6 @@ pub fn svg(trace: &[Turn], labels: &[String], max_turns: usize) -> String {
     }
     out.push_str("</svg>\n");
     out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

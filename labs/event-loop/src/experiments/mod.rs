@@ -48,12 +48,12 @@ pub fn raise_open_file_limit() {
         rlim_cur: 0,
         rlim_max: 0,
     };
-    // Safety: `limit` is a valid, writable rlimit; getrlimit only writes into it.
+    // SAFETY: `limit` is a valid, writable rlimit; getrlimit only writes into it.
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0
         && limit.rlim_cur < limit.rlim_max
     {
         limit.rlim_cur = limit.rlim_max;
-        // Safety: `limit` is a valid rlimit read from the OS; raising the soft
+        // SAFETY: `limit` is a valid rlimit read from the OS; raising the soft
         // limit up to the hard limit is always allowed.
         unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) };
     }

@@ -5,6 +5,8 @@
 pub mod convoy;
 pub mod countdown;
 pub mod fib;
+pub mod free_threading;
+pub mod gathered;
 pub mod hashing;
 pub mod io;
 pub mod ipc;

@@ -86,15 +86,13 @@ pub fn run(common: &Common, account: &Account, runs: u32) -> Result<Results> {
 }
 
 fn once_args(account: &Account, pause: Duration) -> Vec<String> {
-    vec![
+    let mut args: Vec<String> = vec![
         "once".into(),
         "--pause-ns".into(),
         pause.as_nanos().to_string(),
-        "--balance".into(),
-        account.balance.to_string(),
-        "--amounts".into(),
-        races::report::amounts_arg(&account.amounts),
-    ]
+    ];
+    args.extend(account.args());
+    args
 }
 
 /// The hidden `once` subcommand: one unstaged run, one JSON line.

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use labkit::bench::median;
-use labkit::python::{Lookup, Round, Twin, each_round, find, results_beside};
+use labkit::python::{Round, Twin, each_round, results_beside};
 use labkit::timing::format_duration;
 use labkit::{Bench, Common};
 use parallelism::processes::{self as listing, ChildRun};
@@ -76,22 +76,7 @@ pub fn run(common: &Common, python: &str) -> Result<()> {
     let exe = std::env::current_exe().context("finding this program to run it again")?;
     let threads = common.scale.count(THREAD_STARTS) as usize;
     let processes = common.scale.count(PROCESS_STARTS) as usize;
-    let twin = match find(&[python]).remove(0) {
-        Lookup::Found { path, facts, .. } => {
-            common.say(format!("Rust, then {}, in every round.", facts.label()));
-            Some((path, facts.label()))
-        }
-        Lookup::Missing { reason, .. } => {
-            common.say(format!(
-                "{reason}: skipping the CPython side (install Python 3 to compare)."
-            ));
-            None
-        }
-        Lookup::Duplicate { name, .. } => {
-            common.say(format!("{name}: found twice; skipping the CPython side."));
-            None
-        }
-    };
+    let twin = labkit::python::beside_rust(common, python);
     common.say("Each start is joined before the next; the twin sets CPython's counts.");
     common.say(format!(
         "Rust: {threads} threads, {processes} child processes (this program, run again)."

@@ -60,18 +60,16 @@ impl Withdraw {
             .expect("no variant is skipped")
             .get_name()
             .to_string();
-        vec![
+        let mut args: Vec<String> = vec![
             "once".into(),
             "bank".into(),
             "--withdraw".into(),
             name,
             "--pause-ns".into(),
             pause.as_nanos().to_string(),
-            "--balance".into(),
-            account.balance.to_string(),
-            "--amounts".into(),
-            races::report::amounts_arg(&account.amounts),
-        ]
+        ];
+        args.extend(account.args());
+        args
     }
 }
 

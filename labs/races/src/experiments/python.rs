@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
-use labkit::python::{Twin, run_twin};
+use labkit::python::Twin;
 use labkit::timing::format_duration;
 use labkit::{Bench, Common, Results};
 use races::account::Account;
@@ -44,45 +44,21 @@ pub fn run(common: &Common, account: &Account, python: &Path) -> Result<Results>
         Ok(())
     })?;
     let mut results = run.results_with(|measured, row| {
-        let rounds: Vec<(usize, i64)> = measured
-            .values
-            .iter()
-            .map(|(reports, balance)| (reports.iter().filter(|w| w.is_paid()).count(), *balance))
-            .collect();
-        report::bank_columns(row, &rounds, measured.median_round());
+        report::measured_bank_columns(measured, row, |(reports, balance)| {
+            (reports.iter().filter(|w| w.is_paid()).count(), *balance)
+        })
     });
 
-    let args = vec![
-        "--rounds".to_string(),
-        common.rounds.to_string(),
-        "--scale".to_string(),
-        common.scale.factor().to_string(),
-        "--balance".to_string(),
-        opening.to_string(),
-        "--amounts".to_string(),
-        report::amounts_arg(amounts),
-    ];
+    let args = report::twin_args(common, opening, amounts);
     // Each round pauses `payments + 1` times; the interpreter gets ample room.
     let timeout = Duration::from_secs(60) + pause * (payments as u32 + 1) * common.rounds * 4;
-    match run_twin(python, BANK_PY, &args, timeout) {
-        Ok(document) => {
-            common.say(format!(
-                "{} ({}), measured here in the same rounds as the Rust rows.",
-                document.interpreter.label(),
-                python.display()
-            ));
-            for variant in ["in turn", "all at once"] {
-                let row = document
-                    .row("bank", variant)
-                    .ok_or_else(|| anyhow::anyhow!("the twin has no {variant} row"))?;
-                report::push_twin_row(&mut results, "bank, CPython", row)?;
-            }
-        }
-        Err(err) if err.is_missing() => common.say(format!(
-            "{} was not found: the CPython rows are left out (install Python 3 to compare).",
-            python.display()
-        )),
-        Err(err) => return Err(err.into()),
-    }
+    report::add_twin_rows(
+        &mut results,
+        common,
+        python,
+        (BANK_PY, &args, timeout),
+        "bank",
+        &["in turn", "all at once"],
+    )?;
     Ok(results)
 }
