@@ -64,6 +64,15 @@ fn a_speedup_inside_the_spread_needs_no_reason() {
 }
 
 #[test]
+fn a_hair_outside_a_razor_thin_spread_is_still_inside() {
+    let book = sidecar(2, 1.98, (9.98, 9.98, 9.98), false);
+    let reader = sidecar(2, 1.98, (9.99, 9.93, 9.99), false);
+    assert_eq!(verdict(&pair(&book), &pair(&reader), true), Verdict::Inside);
+    let reader = sidecar(2, 1.98, (9.5, 9.4, 9.6), false);
+    assert_eq!(verdict(&pair(&book), &pair(&reader), true), Verdict::Below);
+}
+
+#[test]
 fn a_speedup_below_the_spread_on_a_machine_that_delivered_fewer_cores_says_so() {
     let book = sidecar(2, 1.98, (1.95, 1.90, 2.00), true);
     let reader = sidecar(2, 1.10, (1.08, 1.00, 1.20), true);

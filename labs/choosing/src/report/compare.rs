@@ -75,14 +75,20 @@ impl Verdict {
     }
 }
 
+/// How far outside the book's spread a figure may fall and still count as
+/// inside it: 1 %, the precision a median of a few rounds can claim. (A
+/// wait's speedup repeats so closely that the book's spread can be 9.98–9.98;
+/// 9.99 is not a different machine.)
+pub const MARGIN: f64 = 0.01;
+
 /// The reader's figure against the book's: a speedup's median against the
 /// book's min–max of per-round speedups; a time's median against the book's
 /// fastest–slowest round (only at the book's scale); values as text.
 pub fn verdict(book: &Figure, reader: &Figure, same_scale: bool) -> Verdict {
     let against = |spread: Spread, value: f64| {
-        if value < spread.min {
+        if value < spread.min * (1.0 - MARGIN) {
             Verdict::Below
-        } else if value > spread.max {
+        } else if value > spread.max * (1.0 + MARGIN) {
             Verdict::Above
         } else {
             Verdict::Inside

@@ -71,7 +71,7 @@ pub const HEADLINES: &[Headline] = &[
         },
         twin: Some(Twin {
             args: &["python", "--python", "python3"],
-            scale_factor: 0.5,
+            scale_factor: 1.0,
             experiment: "logs",
             measure: Measure::Value {
                 variant: "CPython",

@@ -298,15 +298,16 @@ pub fn report(common: &Common) -> Result<()> {
 
     let python = python_facts("python3");
     let cores = labkit::os::cores();
-    let intro = format!(
-        "{} headline experiments at --scale {}, {} rounds each, on {cores} cores; \
-         CPython measured here: {python}. Times are at the scale of each run; \
-         speedups do not depend on it.",
+    // Fixed line breaks: a rerun at another scale keeps the same lines.
+    let text = format!(
+        "{} headline experiments at --scale {}, {} rounds each, on {cores} cores.\n\
+         CPython measured here: {python}.\n\
+         Times are at the scale of each run; speedups do not depend on it.\n\n{}",
         outcomes.len(),
         common.scale,
         common.rounds,
+        super::tables(&outcomes)
     );
-    let text = format!("{}\n{}", super::wrap(&intro, 98), super::tables(&outcomes));
     let out_dir = labkit::transcript::output_dir("choosing");
     std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let md_path = out_dir.join("report.md");

@@ -78,8 +78,8 @@ pub fn tables(outcomes: &[Outcome]) -> String {
     out.push_str("\nOutcomes and times:\n\n");
     out.push_str(&labkit::results::table(&header, pick(false)));
     out.push_str(
-        "\nPython reported: the Python material's own figures (`/work/shared/reference/`),\n\
-         in its words:\n\n",
+        "\nPython reported: the Python material's own figures, in its words, each with the\n\
+         file of the material it comes from:\n\n",
     );
     for (o, n) in outcomes.iter().zip(&notes) {
         if *n == 0 {

@@ -7,7 +7,7 @@ use labkit::{Common, Document};
 
 use super::super::run::{LabRun, python_facts, run_all};
 use super::super::{HEADLINES, rust_figure, twin_figures};
-use super::page::{Facts, book_pythons, html, page, summary};
+use super::page::{Facts, html, page, pythons, summary};
 use super::{Comparison, Machine, Verdict, reason, verdict};
 
 /// The repository the book's sidecars are in (this lab's, as built).
@@ -115,6 +115,7 @@ pub fn run(common: &Common) -> Result<()> {
     let reader_os = this_os();
     let reader_python = python_facts("python3");
     let mut comparisons = Vec::new();
+    let mut reader_twins: Vec<Document> = Vec::new();
     let mut reader_machines = Vec::new();
     let mut book_machines = Vec::new();
     for (h, (rust, twin)) in HEADLINES.iter().zip(&books) {
@@ -124,6 +125,9 @@ pub fn run(common: &Common) -> Result<()> {
         }
         for (side, book, spec) in sides {
             let reader = documents.next().expect("one document per run");
+            if spec.is_some() {
+                reader_twins.push(reader.clone());
+            }
             let mut book_machine = Machine::of(&book.document);
             book_machine.rustc = book.rustc.clone();
             let mut reader_machine = Machine::of(&reader);
@@ -179,10 +183,17 @@ pub fn run(common: &Common) -> Result<()> {
             &book_machines,
             books.iter().find_map(|(r, _)| r.rustc.clone()),
         ),
-        book_python: book_pythons(&books),
+        book_python: pythons(
+            books
+                .iter()
+                .filter_map(|(_, twin)| twin.as_ref().map(|t| &t.document)),
+        ),
         reader: summary(&reader_machines, reader_rustc.clone()),
         reader_os,
-        reader_python,
+        reader_python: match pythons(&reader_twins) {
+            ran if ran.is_empty() => reader_python,
+            ran => format!("{reader_python}; the twins ran {ran}"),
+        },
     };
     let out_dir = labkit::transcript::output_dir("choosing");
     std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;

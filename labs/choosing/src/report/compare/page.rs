@@ -2,7 +2,9 @@
 
 use super::super::chart::{self, Group, Series, escape};
 use super::super::{Figure, secs};
-use super::collect::{Recorded, interpreter};
+use labkit::Document;
+
+use super::collect::interpreter;
 use super::{Comparison, Machine};
 
 /// Both machines, summed up for the page.
@@ -31,10 +33,12 @@ pub(super) fn summary(machines: &[Machine], rustc: Option<String>) -> String {
     )
 }
 
-pub(super) fn book_pythons(books: &[(Recorded, Option<Recorded>)]) -> String {
+/// The interpreters the twins' runs name, each with its GIL: `CPython
+/// 3.11.7 (GIL on); CPython 3.13.15t (GIL off)`.
+pub(super) fn pythons<'a>(documents: impl IntoIterator<Item = &'a Document>) -> String {
     let mut seen: Vec<String> = Vec::new();
-    for (_, twin) in books {
-        for row in twin.iter().flat_map(|t| &t.document.rows) {
+    for document in documents {
+        for row in &document.rows {
             if let Some(name) = interpreter(&[row])
                 && name != "CPython"
                 && !seen.contains(&name)
@@ -69,7 +73,12 @@ fn spread_text(c: &Figure) -> String {
 /// The page as markdown.
 pub fn page(facts: &Facts, comparisons: &[Comparison]) -> String {
     let mut out = String::from("# Your run beside the book's\n\n");
-    out.push_str(&format!("Made by `{}`.", facts.command));
+    out.push_str(&format!(
+        "Made by `{}`. The book's figures are the median and the fastest–slowest spread of \
+         its recorded rounds; yours count as inside that spread within {:.0} % of its ends.",
+        facts.command,
+        super::MARGIN * 100.0
+    ));
     if !facts.same_scale {
         out.push_str(
             " At a --scale other than 1 the times are shorter than the book's: only speedups \
@@ -133,8 +142,11 @@ pub fn html(facts: &Facts, comparisons: &[Comparison]) -> String {
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>Your run beside the book's</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-         <h1>Your run beside the book's</h1>\n<p>Made by <code>{}</code>.</p>\n",
-        escape(&facts.command)
+         <h1>Your run beside the book's</h1>\n<p>Made by <code>{}</code>. The book's figures \
+         are the median and the fastest–slowest spread of its recorded rounds; yours count as \
+         inside that spread within {:.0} % of its ends.</p>\n",
+        escape(&facts.command),
+        super::MARGIN * 100.0
     );
     out.push_str("<table>\n<tr><th></th><th>the book's runs</th><th>your run</th></tr>\n");
     for (what, book, reader) in [
