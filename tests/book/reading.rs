@@ -75,14 +75,6 @@ const WIDE_OUTPUTS: &[Allowed] = &[
              to look an option up in, not a cell of a chapter's reading path",
         ),
     },
-    Allowed {
-        chapter: "choosing.md",
-        include: "../labs/choosing/outputs/report.txt",
-        why: Why::Because(
-            "the closing report is the book's one table of every chapter's headline numbers \
-             side by side (Python reported, measured here, Rust); a row is read across",
-        ),
-    },
     phase2("deadlock.md", "../labs/deadlock/outputs/detect-found.txt"),
     phase2("deadlock.md", "../labs/deadlock/outputs/timeout.txt"),
     phase2("deadlock.md", "../labs/deadlock/outputs/ordered.txt"),

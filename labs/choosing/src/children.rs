@@ -206,7 +206,7 @@ fn idle_tasks(count: u64) -> Result<IdleReport> {
 pub fn pin_to_first_core() {
     #[cfg(target_os = "linux")]
     {
-        // Safety: `set` is a plain bit mask owned by this frame; the libc
+        // SAFETY: `set` is a plain bit mask owned by this frame; the libc
         // calls only read and write it, and 0 means "the calling thread".
         unsafe {
             let mut set: libc::cpu_set_t = std::mem::zeroed();

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use choosing::children::{self, IdleKind};
-use choosing::experiments::{costs, lazy, python, report};
+use choosing::experiments::{costs, lazy, python};
+use choosing::report;
 use clap::{Parser, Subcommand};
 use labkit::Common;
 
@@ -35,6 +36,8 @@ enum Experiment {
     Lazy,
     /// Run every lab's headline experiment and write report.md and speedups.svg.
     Report,
+    /// Rerun every headline at the book's sizes; write your run beside the book's (compare.md, .html).
+    Compare,
     /// Exit at once (what `costs` starts to time a process).
     #[command(name = "exit-now", hide = true)]
     ExitNow,
@@ -57,7 +60,8 @@ fn run(common: Common, experiment: Experiment) -> Result<()> {
         Experiment::Costs(args) => costs::run(&common, &args),
         Experiment::Python(args) => python::run(&common, &args),
         Experiment::Lazy => lazy::run(&common),
-        Experiment::Report => report::run(common),
+        Experiment::Report => report::run::report(&common),
+        Experiment::Compare => report::compare::run(&common),
         Experiment::ExitNow => Ok(()),
         Experiment::Idle { kind, count } => children::print_idle(kind, count),
     }

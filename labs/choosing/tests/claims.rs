@@ -2,7 +2,7 @@
 //!
 //! The costs (`spawn`, `switch`, `memory`, `workers`) and CPython's
 //! executors (`python`) are read from their JSON sidecars (exact values,
-//! every round); the report from its table. Ranges are wide (orders of
+//! every round); the report's claims are in `report_claims.rs`. Ranges are wide (orders of
 //! magnitude and ratios), as the prose is. A run whose machine check found
 //! fewer cores than the machine has (`disturbed`) slows every unit that
 //! needs a core to run: for such a run only the directions are checked
@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use labkit::results::Table;
+use labkit::claims::in_range;
 use labkit::{Document, Row};
 
 fn lab() -> &'static Path {
@@ -20,12 +20,7 @@ fn lab() -> &'static Path {
 
 /// The sidecar of `file`, and whether its machine delivered all its cores.
 fn sidecar(file: &str) -> (Document, bool) {
-    let document = labkit::transcript::sidecar(lab(), file).unwrap();
-    let quiet = !document.disturbed();
-    if !quiet {
-        eprintln!("{file} was made on a disturbed machine: only the directions are checked");
-    }
-    (document, quiet)
+    labkit::claims::quiet_sidecar(lab(), file)
 }
 
 /// Seconds per unit (`units`) or per hand-off (`round trips`, two each).
@@ -49,13 +44,6 @@ fn bytes(row: &Row) -> f64 {
             "MiB" => 1024.0 * 1024.0,
             other => panic!("unit {other}"),
         }
-}
-
-fn in_range(what: &str, value: f64, low: f64, high: f64) {
-    assert!(
-        (low..=high).contains(&value),
-        "{what} = {value:e}, expected {low:e}..={high:e}"
-    );
 }
 
 const NS: f64 = 1e-9;
@@ -231,61 +219,5 @@ fn cpythons_executors_cost_more_than_rust_in_the_same_order() {
             10.0 * US,
             500.0 * US,
         );
-    }
-}
-
-fn report_table() -> Table {
-    labkit::transcript::tables(lab(), "report.txt")
-        .unwrap()
-        .remove(0)
-}
-
-/// The speedup measured for the headline whose `what` starts with `what`.
-fn speedup(report: &Table, what: &str) -> f64 {
-    let column = |name: &str| report.header.iter().position(|h| h == name).unwrap();
-    let (what_col, speedup_col) = (column("what"), column("speedup here"));
-    let row = report
-        .rows
-        .iter()
-        .find(|row| row[what_col].starts_with(what))
-        .unwrap_or_else(|| panic!("no headline '{what}' in report.txt"));
-    row[speedup_col].trim_end_matches('x').parse().unwrap()
-}
-
-#[test]
-fn waiting_experiments_reach_the_number_of_waits_in_rust_as_in_python() {
-    let report = report_table();
-    for (what, waits) in [
-        ("ten waits of 1 s", 10.0),
-        ("five cities", 5.0),
-        ("the baseline's five log files", 5.0),
-    ] {
-        let measured = speedup(&report, what);
-        assert!(
-            measured >= 0.9 * waits && measured <= waits * 1.02,
-            "{what}: {measured}x, ideal {waits}x"
-        );
-    }
-}
-
-#[test]
-fn computing_experiments_stay_at_one_under_a_gil_and_reach_the_cores_without() {
-    let report = report_table();
-    let under_gil = speedup(
-        &report,
-        "a countdown: one thread vs two threads under a GIL",
-    );
-    // "Gain nothing": no more than 1.2x; handing the GIL over costs a little.
-    assert!(
-        (0.7..=1.2).contains(&under_gil),
-        "GIL threads: {under_gil}x"
-    );
-    for what in [
-        "two CPU-bound tasks",
-        "the power sum: sequential vs rayon",
-        "the same countdown without a GIL",
-    ] {
-        let measured = speedup(&report, what);
-        assert!(measured >= 1.6, "{what}: {measured}x on 2 cores");
     }
 }

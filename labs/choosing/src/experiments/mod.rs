@@ -5,5 +5,4 @@
 pub mod costs;
 pub mod lazy;
 pub mod python;
-pub mod report;
 pub mod units;
