@@ -8,11 +8,10 @@
 //! few functions that reproduce what mdBook 0.5.4 puts in a code block are
 //! shared by all of them.
 //!
-//! Exceptions are explicit. An entry `Why::Phase2` is a cell written before
-//! the rule: the lead removes it once phase 2's chapters are merged (a test
-//! fails on an entry that no longer matches, so the lists only shrink). An
-//! entry `Why::Because` is for good, with its reason; a long code cell's
-//! reason must also be written in its chapter, which the test checks.
+//! Exceptions are explicit: an entry `Why::Because` gives its reason; a long
+//! code cell's reason must also be written in its chapter, which the test
+//! checks. A test fails on an entry that no longer matches anything, so the
+//! lists only hold exceptions that are still needed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -34,8 +33,6 @@ const HERE: &str = "tests/book/reading.rs";
 /// Why a cell may break a rule.
 #[derive(Clone, Copy)]
 enum Why {
-    /// Written before the rule; phase 2 fixes it, then the lead deletes the entry.
-    Phase2,
     /// Allowed for good, for this reason. For a long code cell the chapter
     /// states it in these very words (case and line breaks aside), so that the reader
     /// knows it too.
@@ -51,74 +48,27 @@ struct Allowed {
     why: Why,
 }
 
-const fn phase2(chapter: &'static str, include: &'static str) -> Allowed {
-    Allowed {
-        chapter,
-        include,
-        why: Why::Phase2,
-    }
-}
-
-/// Code cells longer than [`MAX_CELL_LINES`]. Today's are to shorten
-/// (phase 2); an entry for good needs `Why::Because`, said in the chapter.
+/// Code cells longer than [`MAX_CELL_LINES`]: none today. An entry needs
+/// `Why::Because`, said in the chapter.
 const LONG_CELLS: &[Allowed] = &[];
 
-/// Transcripts with lines wider than [`MAX_OUTPUT_COLUMNS`]. Today's are to
-/// narrow (phase 2), except the two kinds allowed for good. `*` matches any
-/// run of characters.
-const WIDE_OUTPUTS: &[Allowed] = &[
-    Allowed {
-        chapter: "lab-*.md",
-        include: "../labs/*/outputs/help.txt",
-        why: Why::Because(
-            "the appendix's lab pages record each lab's --help as clap prints it: a reference \
+/// Transcripts with lines wider than [`MAX_OUTPUT_COLUMNS`]: only the labs'
+/// `--help` on their appendix pages. `*` matches any run of characters.
+const WIDE_OUTPUTS: &[Allowed] = &[Allowed {
+    chapter: "lab-*.md",
+    include: "../labs/*/outputs/help.txt",
+    why: Why::Because(
+        "the appendix's lab pages record each lab's --help as clap prints it: a reference \
              to look an option up in, not a cell of a chapter's reading path",
-        ),
-    },
-    phase2("deadlock.md", "../labs/deadlock/outputs/detect-found.txt"),
-    phase2("deadlock.md", "../labs/deadlock/outputs/timeout.txt"),
-    phase2("deadlock.md", "../labs/deadlock/outputs/ordered.txt"),
-    phase2(
-        "event-loops.md",
-        "../labs/event-loop/outputs/blocking-sockets.txt",
     ),
-    phase2(
-        "event-loops.md",
-        "../labs/event-loop/outputs/reactor-1000.txt",
-    ),
-    phase2(
-        "event-loops.md",
-        "../labs/event-loop/outputs/fetch-1000.txt",
-    ),
-    phase2(
-        "event-loops.md",
-        "../labs/event-loop/outputs/fetch-failures.txt",
-    ),
-    phase2(
-        "event-loops.md",
-        "../labs/event-loop/outputs/reactor-failures.txt",
-    ),
-    phase2("event-loops.md", "../labs/event-loop/outputs/scale.txt"),
-    phase2("gil.md", "../labs/gil/outputs/step.txt"),
-    phase2("locks.md", "../labs/locks/outputs/bank-locked.txt"),
-    phase2("locks.md", "../labs/locks/outputs/hold-across-sleep.txt"),
-    phase2(
-        "parallelism.md",
-        "../labs/parallelism/outputs/preemption.txt",
-    ),
-    phase2(
-        "philosophers.md",
-        "../labs/deadlock/outputs/philosophers-lower-first.txt",
-    ),
-    phase2("races.md", "../labs/races/outputs/bank-atomic.txt"),
-];
+}];
 
 /// Chapters listed in SUMMARY.md (not the introduction, not the appendix)
-/// with fewer than three self-checks: to add (phase 2). (`include` unused.)
+/// with fewer than three self-checks: none today. (`include` unused.)
 const CHECKS_TO_ADD: &[Allowed] = &[];
 
 /// Chapters that still show Python typed into the markdown rather than an
-/// included, tested file: to replace (phase 2). (`include` unused.)
+/// included, tested file: none today. (`include` unused.)
 const PASTED_PYTHON: &[Allowed] = &[];
 
 /// The fixed pages (primer, async primer, map), which other chapters link by these exact names:

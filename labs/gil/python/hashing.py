@@ -47,7 +47,7 @@ if __name__ == "__main__":
     half = digest(chunks // 2)  # what each of the two threads must get
     whole = digest(chunks)
     sha = twinkit.Experiment("sha256")
-    sha.variant("1 thread", lambda: digest(chunks), check=lambda d: d == whole, threads=1, mib=chunks)
+    sha.variant("1 thread", lambda: on_threads([chunks]), check=lambda d: d == [whole], threads=1, mib=chunks)
     sha.variant("2 threads", lambda: on_threads([chunks // 2, chunks // 2]),
                 check=lambda d: d == [half, half], threads=2, mib=chunks)
     twinkit.main(sha, args)

@@ -23,9 +23,25 @@ fn lab() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The sidecar of `file`, and whether its machine delivered all its cores.
+/// The sidecar of `file`, and whether its machine delivered all its cores
+/// *throughout*: not only in the median of its checks (labkit's `disturbed`)
+/// but in every check. The host of the machine these outputs come from can
+/// take a core away for seconds; a run in which one check saw that (the
+/// `lowest` of its `Machine:` line) may have lost the core during rounds too,
+/// and the chapter then reads its free-thread speedups as the machine's, not
+/// the program's. Claims that need both cores are checked only on such runs.
 fn sidecar(file: &str) -> (Document, bool) {
-    labkit::claims::quiet_sidecar(lab(), file)
+    let (document, quiet) = labkit::claims::quiet_sidecar(lab(), file);
+    let lowest = document
+        .method
+        .as_ref()
+        .and_then(|m| m.cores_delivered())
+        .map_or(0.0, |d| d.min);
+    let throughout = lowest >= 0.9 * document.cores as f64;
+    if quiet && !throughout {
+        eprintln!("{file}: one machine check saw {lowest:.2} cores: the claims that need both are not checked");
+    }
+    (document, quiet && throughout)
 }
 
 const GIL_5MS: &str = "2 threads, GIL, 5.0 ms switch";
@@ -59,20 +75,28 @@ fn countdown_under_the_gil_gains_nothing_and_without_it_uses_both_cores() {
     assert_eq!(d.row(None, "2 threads, no GIL").ceiling, Some(2.0));
     let gil = d.row(None, GIL_5MS);
     assert!(gil.number("switches") >= 1.0, "{gil:?}");
+    // Under the GIL one core computes at a time, so these hold whatever the
+    // machine delivered: "about 1.0x", at its ceiling, "about one core".
+    in_range("GIL speedup", gil.speedup.unwrap(), 0.85, 1.05);
+    in_range("GIL cpu", gil.cpu_utilisation.unwrap(), 0.85, 1.15);
+    // "about one hand-over per 5 ms of the run"
+    let intervals = gil.wall_seconds / 0.005;
+    in_range(
+        "switches per 5 ms interval",
+        gil.number("switches") / intervals,
+        0.4,
+        1.6,
+    );
+    let free = d.row(None, "2 threads, no GIL");
+    // "faster than one thread in any case"
+    assert!(free.speedup.unwrap() > 1.0, "{free:?}");
+    if !quiet {
+        // "this recording: a check saw about one core, the host's doing"
+        let lowest = d.method.as_ref().unwrap().cores_delivered().unwrap().min;
+        assert!(lowest < 1.5, "the prose says a check saw about one core: {lowest}");
+    }
     if quiet {
-        // "about 1.0x", at its ceiling: one core computes at a time.
-        in_range("GIL speedup", gil.speedup.unwrap(), 0.85, 1.05);
-        in_range("GIL cpu", gil.cpu_utilisation.unwrap(), 0.85, 1.15);
-        // "about one hand-over per 5 ms of the run"
-        let intervals = gil.wall_seconds / 0.005;
-        in_range(
-            "switches per 5 ms interval",
-            gil.number("switches") / intervals,
-            0.4,
-            1.6,
-        );
         // "about 2x, the most two cores can give", rayon too
-        let free = d.row(None, "2 threads, no GIL");
         in_range("no-GIL speedup", free.speedup.unwrap(), 1.8, 2.1);
         in_range("no-GIL cpu", free.cpu_utilisation.unwrap(), 1.7, 2.1);
         let rayon = d
@@ -95,7 +119,7 @@ fn a_tiny_switch_interval_hands_over_often_and_its_wake_ups_cost_cpu() {
     assert!(tiny.number("switches") > d.row(None, GIL_5MS).number("switches"));
     if quiet {
         let every = tiny.wall_seconds / tiny.number("switches");
-        // "about every hundred microseconds, not every 5 µs" (timer slack)
+        // "far fewer hand-overs than one every 5 µs" (timer slack, a wake-up)
         in_range("seconds between hand-overs", every, 30e-6, 300e-6);
         // "the wall time hardly changes: a few per cent"
         in_range("tiny-interval speedup", tiny.speedup.unwrap(), 0.85, 1.05);
@@ -263,8 +287,14 @@ fn cpython_and_the_rust_gil_behave_alike_and_free_threading_uses_both_cores() {
                         1.05,
                     );
                 } else {
-                    // "no faster than one" (and on some runs slower)
-                    in_range(&format!("{experiment}, 2 threads"), speedup, 0.5, 1.05);
+                    // "about 1×, within the spread of their rounds" (and on
+                    // some runs slower); CPython's tolerance is 10 %.
+                    let most = if experiment.contains("Rust") {
+                        1.05
+                    } else {
+                        1.1
+                    };
+                    in_range(&format!("{experiment}, 2 threads"), speedup, 0.5, most);
                 }
             }
         }

@@ -48,6 +48,7 @@ import os
 import platform
 import sys
 import sysconfig
+import threading
 import time
 
 __all__ = [
@@ -167,6 +168,19 @@ def arguments(description, add=None, argv=None, rounds=5):
 def scaled(full, scale, minimum=1):
     """`full` (a count) times `scale`, rounded, and never below `minimum`."""
     return max(minimum, int(round(full * scale)))
+
+
+def on_a_new_thread(work):
+    """Runs work() on a new thread and returns its result: a one-thread
+    baseline that runs on the same kind of thread as the variants it is
+    compared with (not on the main thread, whose interpreter state differs)."""
+    result = []
+    thread = threading.Thread(target=lambda: result.append(work()))
+    thread.start()
+    thread.join()
+    if not result:
+        raise TwinError("the work on the new thread raised (see the traceback above)")
+    return result[0]
 
 
 def interpreter():

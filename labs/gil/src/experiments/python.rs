@@ -259,6 +259,14 @@ fn speedups(
             (Workload::Countdown, false) => Ceiling::cores(THREADS as usize),
             (Workload::Fib, false) => fib::pair_ceiling(sizes.fib_n),
         };
+        // An interpreter's one-thread rounds vary several times more than
+        // the Rust loop's (up to a tenth here, against a hundredth), so a
+        // median of CPython ratios is held to a tolerance of 10 %, not 5 %.
+        let ceiling = if side.starts_with("Rust") {
+            ceiling
+        } else {
+            ceiling.with_tolerance(0.1)
+        };
         for variant in variants {
             results.paired_speedup(&experiment, &variant, baseline, &ceiling)?;
         }

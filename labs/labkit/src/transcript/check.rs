@@ -142,10 +142,9 @@ pub fn check_lab_except(lab: &str, bin: &Path, lab_dir: &Path, skip: &[&str]) ->
 }
 
 /// Whether every transcript whose program writes a JSON document must have
-/// its sidecar. `false` while the labs' outputs are being regenerated with
-/// sidecars for the first time (a line without one is then only checked for
-/// its shape); to be set once every lab's outputs have been regenerated.
-pub const SIDECARS_REQUIRED: bool = false;
+/// its sidecar (`xtask outputs` writes both in one run). It was `false` only
+/// while the labs' outputs were first regenerated with sidecars.
+pub const SIDECARS_REQUIRED: bool = true;
 
 fn check_one(lab: &str, bin: &Path, lab_dir: &Path, spec: &Spec, scratch: &Path) -> Result<()> {
     let (header, committed) = read(lab_dir, &spec.file)?;
