@@ -39,7 +39,9 @@ fn sidecar(file: &str) -> (Document, bool) {
         .map_or(0.0, |d| d.min);
     let throughout = lowest >= 0.9 * document.cores as f64;
     if quiet && !throughout {
-        eprintln!("{file}: one machine check saw {lowest:.2} cores: the claims that need both are not checked");
+        eprintln!(
+            "{file}: one machine check saw {lowest:.2} cores: the claims that need both are not checked"
+        );
     }
     (document, quiet && throughout)
 }
@@ -93,7 +95,10 @@ fn countdown_under_the_gil_gains_nothing_and_without_it_uses_both_cores() {
     if !quiet {
         // "this recording: a check saw about one core, the host's doing"
         let lowest = d.method.as_ref().unwrap().cores_delivered().unwrap().min;
-        assert!(lowest < 1.5, "the prose says a check saw about one core: {lowest}");
+        assert!(
+            lowest < 1.5,
+            "the prose says a check saw about one core: {lowest}"
+        );
     }
     if quiet {
         // "about 2x, the most two cores can give", rayon too
