@@ -23,6 +23,10 @@ pub fn mask(text: &str) -> String {
         .map(|line| {
             if line.starts_with(MACHINE_PREFIX) {
                 MACHINE_PREFIX.to_string()
+            } else if let Some(key) = disturbed_key(line) {
+                // In a `--json` document, whether the machine was disturbed
+                // is the machine's, like its `Machine:` lines.
+                format!("{key} #")
             } else {
                 mask_line(line)
             }
@@ -35,6 +39,16 @@ pub fn mask(text: &str) -> String {
             lines
         })
         .join("\n")
+}
+
+/// The `"disturbed":` key of a pretty-printed JSON line, with its
+/// indentation, if the line is that key with a boolean value.
+fn disturbed_key(line: &str) -> Option<&str> {
+    let value = line.trim_end().trim_end_matches(',');
+    let key_end = value.find("\"disturbed\":")? + "\"disturbed\":".len();
+    let rest = value[key_end..].trim();
+    (value[..key_end].trim_start() == "\"disturbed\":" && (rest == "true" || rest == "false"))
+        .then(|| &line[..key_end])
 }
 
 /// How the line that reports what the machine delivered starts.

@@ -150,6 +150,20 @@ fn machine_and_bug_lines_are_masked() {
         crate::results::BUG_PREFIX
     );
     assert_eq!(mask(&bug), mask("| a |"));
+    // A `--json` document says whether the machine was disturbed: the
+    // machine's, like its `Machine:` lines; the key and indentation stay.
+    assert_eq!(
+        mask("{\n  \"disturbed\": false,\n  \"rows\": []\n}"),
+        mask("{\n  \"disturbed\": true,\n  \"rows\": []\n}")
+    );
+    assert_ne!(
+        mask("  \"disturbed\": false,"),
+        mask("    \"disturbed\": false,")
+    );
+    assert_ne!(
+        mask("  \"gil_enabled\": false,"),
+        mask("  \"gil_enabled\": true,")
+    );
 }
 
 #[test]
