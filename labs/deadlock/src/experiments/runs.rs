@@ -188,15 +188,12 @@ fn median_run(tally: &[Once]) -> Duration {
     Duration::from_secs_f64(labkit::bench::median(&seconds))
 }
 
-/// `2` when every run made the same attempts, else `3 (2–9)`: median, fewest, most.
+/// `3 (2–9)`: median, fewest, most; `2 (2–2)` when every run made the same
+/// attempts (one shape, whatever the runs did, for the transcript check).
 fn spread_of(attempts: &[u32]) -> String {
     let mut sorted = attempts.to_vec();
     sorted.sort_unstable();
     let (low, high) = (sorted[0], sorted[sorted.len() - 1]);
     let median = sorted[(sorted.len() - 1) / 2];
-    if low == high {
-        low.to_string()
-    } else {
-        format!("{median} ({low}–{high})")
-    }
+    format!("{median} ({low}–{high})")
 }
