@@ -303,6 +303,11 @@ fn cpython_and_the_rust_gil_behave_alike_and_free_threading_uses_both_cores() {
                     };
                     in_range(&format!("{experiment}, 2 threads"), speedup, 0.5, most);
                 }
+            } else if !free && two.speedup.unwrap() > 1.1 {
+                // "In this recording they show more ...: the lone thread
+                // itself waited for a core part of the time (its `cpu` below 1)"
+                let one = d.row(Some(experiment), "1 thread");
+                assert!(one.cpu_utilisation.unwrap() < 0.95, "{experiment}: {one:?}");
             }
         }
         // "3.13t's single thread is slower than 3.13's": the cost table.
